@@ -1,0 +1,48 @@
+# BoneCheck: `make run` starts the service, `make test` runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint bench install clean
+
+run: $(BIN)/.runtime node_modules/.installed
+	@mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: $(BIN)/.dev node_modules/.installed system-packages
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(BIN)/.dev
+	$(BIN)/ruff check .
+
+bench: $(BIN)/.dev node_modules/.installed
+	$(BIN)/python bench/risk.py
+	$(BIN)/python bench/casefinding.py
+	$(BIN)/python bench/selfcheck.py
+
+install: $(BIN)/.runtime node_modules/.installed
+
+system-packages:
+	@scripts/install-system-packages.sh
+
+$(BIN)/.runtime: requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "BoneCheck needs $(PYTHON) (Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(BIN)/.dev: requirements-dev.txt $(BIN)/.runtime
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,88 @@
+"""Configuration classes, picked by the BONECHECK_ENV environment variable.
+
+Every setting reads an environment variable with a safe default, so the embedded
+default (SQLite, offline SMS) needs nothing set, while production must be told
+its secrets and refuses to start without them.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'bonecheck.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Where `make` puts the npm nhsuk-frontend package; served at /assets.
+    NHSUK_FRONTEND_DIST = os.environ.get(
+        "NHSUK_FRONTEND_DIST", str(BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk")
+    )
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "bonecheck_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    SESSION_REFRESH_EACH_REQUEST = True
+    # Uploads (practice lists, listings) are refused above this size.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start when a setting this environment needs is missing."""
+
+
+class DevelopmentConfig(Config):
+    """The embedded default that `make run` starts: SQLite file, demo data."""
+
+    DEBUG = False
+
+
+class TestConfig(Config):
+    """Used by the test suite: an in-memory SQLite unless DATABASE_URL says otherwise."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+
+
+class ProductionConfig(Config):
+    """Production: secrets from the environment, cookies only over HTTPS."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production needs these environment variables set: " + ", ".join(missing)
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_environment() -> type[Config]:
+    """Return the config class named by BONECHECK_ENV (development by default)."""
+    name = os.environ.get("BONECHECK_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"BONECHECK_ENV must be one of {', '.join(CONFIGS)}, not {name!r}"
+        ) from None

@@ -1,0 +1,97 @@
+"""Shared fixtures: `app`, `client`, `runner`, and the database on SQLite or PostgreSQL.
+
+A test that asks for `database` runs twice, once on SQLite and once on a real
+PostgreSQL server the session starts. Every database is built by the
+migrations (`flask db upgrade`), and every table is emptied after each test.
+"""
+
+import pytest
+from flask_migrate import upgrade
+
+from config import TestConfig
+from tests.postgres_server import PostgresServer
+from webapp import create_app
+from webapp.extensions import db
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_generate_tests(metafunc):
+    if "database" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _database_urls(tmp_path_factory, request):
+    """One migrated database per backend, built the first time a test needs it."""
+    urls = {}
+
+    def url_for(backend: str) -> str:
+        if backend not in urls:
+            if backend == "sqlite":
+                path = tmp_path_factory.mktemp("sqlite") / "bonecheck.sqlite3"
+                url = f"sqlite:///{path}"
+            else:
+                url = request.getfixturevalue("postgres_server").create_database("bonecheck")
+            _migrate(url)
+            urls[backend] = url
+        return urls[backend]
+
+    return url_for
+
+
+def _migrate(url: str) -> None:
+    app = create_app(_config_for(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _config_for(url: str) -> type[TestConfig]:
+    return type("BoundTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url})
+
+
+@pytest.fixture
+def backend(request):
+    """Which database the test runs on: SQLite unless the test asked for both."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def app(backend, _database_urls):
+    app = create_app(_config_for(_database_urls(backend)))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_every_table()
+        db.engine.dispose()
+
+
+def _empty_every_table() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def database(app):
+    """The app's database session, on each backend in turn (see pytest_generate_tests)."""
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

@@ -1,0 +1,81 @@
+"""The factory, configuration, security headers and error pages."""
+
+import pytest
+
+from config import ProductionConfig
+from tests.pages import get_page
+from webapp import create_app
+from webapp.security import content_security_policy
+
+
+def test_production_refuses_to_start_without_secret_key_and_database_url(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL"):
+        create_app(ProductionConfig)
+
+
+def test_production_cookies_are_secure_httponly_and_samesite():
+    assert ProductionConfig.SESSION_COOKIE_SECURE is True
+    assert ProductionConfig.SESSION_COOKIE_HTTPONLY is True
+    assert ProductionConfig.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def test_every_response_carries_a_csp_without_unsafe_inline(client):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+    assert "script-src 'self' 'nonce-" in policy
+    assert "style-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_one_inline_script_carries_this_responses_nonce(client):
+    response = client.get("/")
+    nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in response.get_data(as_text=True)
+
+
+def test_csp_nonce_is_new_for_every_response(client):
+    first = client.get("/").headers["Content-Security-Policy"]
+    second = client.get("/").headers["Content-Security-Policy"]
+    assert first != second
+
+
+def test_policy_forbids_framing_and_plugins():
+    policy = content_security_policy("abc")
+    assert "frame-ancestors 'none'" in policy
+    assert "object-src 'none'" in policy
+
+
+def test_unknown_page_gets_the_nhs_style_404(client):
+    page = get_page(client, "/no-such-page", status=404)
+    assert page.h1.get_text(strip=True) == "Page not found"
+
+
+def test_unexpected_error_gets_the_500_page_and_says_nothing_was_saved(app, client):
+    @app.route("/explode")
+    def explode():
+        raise RuntimeError("boom")
+
+    page = get_page(client, "/explode", status=500)
+    assert "Nothing you entered has been saved" in page.get_text()
+
+
+@pytest.mark.parametrize("url", ["/", "/cookies", "/privacy", "/accessibility", "/sources"])
+def test_information_pages_render(client, url):
+    get_page(client, url)
+
+
+def test_cookies_page_lists_only_the_session_cookie(client):
+    page = get_page(client, "/cookies")
+    rows = page.select("table tbody tr")
+    assert len(rows) == 1
+    assert "bonecheck_session" in rows[0].get_text()
+    assert "analytics" not in page.get_text().lower() or "do not use" in page.get_text()
+
+
+def test_assets_are_served_from_the_npm_package(client):
+    with client.get("/assets/nhsuk-frontend.min.css") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "text/css"

@@ -1,0 +1,115 @@
+"""BoneCheck: the application factory.
+
+Importing this package connects to nothing, starts no scheduler and sends
+nothing; `create_app` builds an app from a config class in named steps.
+"""
+
+import logging
+import sys
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+
+from config import Config, config_from_environment
+from webapp.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the BoneCheck app from `config_class` (or the one BONECHECK_ENV names)."""
+    config_class = config_class or config_from_environment()
+    config_class.check()
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config_class)
+    init_logging(app)
+    init_jinja(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_security_headers(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def init_logging(app: Flask) -> None:
+    """Log to stdout, one line a record, so any process manager can collect it."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("webapp")
+    logger.handlers[:] = [handler]
+    logger.setLevel(app.config["LOG_LEVEL"])
+    logger.propagate = False
+
+
+def init_jinja(app: Flask) -> None:
+    """Our templates first, then the NHS.UK design system's.
+
+    The package's macros end in `.jinja`, which Flask does not autoescape by
+    extension, so autoescaping is switched on for every template: without it an
+    error message echoing user input would be rendered as raw HTML.
+    """
+    app.jinja_options = {
+        "loader": ChoiceLoader(
+            [app.create_global_jinja_loader(), PackageLoader("nhsuk_frontend_jinja")]
+        ),
+        "undefined": ChainableUndefined,
+        "autoescape": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
+    from webapp import formatting
+
+    formatting.register_template_helpers(app)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions created in webapp.extensions to this app."""
+    import webapp.models  # noqa: F401  (every table registered before Alembic looks)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(_no_staff_member)
+
+
+def _no_staff_member(user_id: str):
+    """No staff accounts exist yet, so no session belongs to one."""
+    return None
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every blueprint, in one place."""
+    from webapp.blueprints.assets import bp as assets_bp
+    from webapp.blueprints.pages import bp as pages_bp
+    from webapp.blueprints.selfcheck import bp as selfcheck_bp
+
+    app.register_blueprint(assets_bp)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(selfcheck_bp, url_prefix="/check")
+
+
+def register_security_headers(app: Flask) -> None:
+    """A strict Content-Security-Policy and friends on every response."""
+    from webapp import security
+
+    security.init_security_headers(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """NHS-style error pages; a 500 rolls the session back first."""
+    from webapp import errors
+
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """CLI command groups (`flask risk …`, `flask seed …`)."""
+    from webapp.cli import register_cli
+
+    register_cli(app)
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"

@@ -1,0 +1,1 @@
+"""Blueprints: the thin web boundary, one package an area."""

@@ -1,0 +1,12 @@
+"""Command-line groups, registered in one function."""
+
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    """Add every `flask …` command group to the app."""
+    from webapp.cli.risk import risk_cli
+    from webapp.cli.seed import seed_cli
+
+    app.cli.add_command(risk_cli)
+    app.cli.add_command(seed_cli)

