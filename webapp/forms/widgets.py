@@ -108,12 +108,12 @@ class NHSRadios:
         params["fieldset"] = fieldset
         params["items"] = [
             {
-                "value": value,
-                "text": label,
-                "checked": checked,
-                **({"hint": {"text": hints[value]}} if value in hints else {}),
+                "value": choice.value,
+                "text": choice.label,
+                "checked": choice.selected,
+                **({"hint": {"text": hints[choice.value]}} if choice.value in hints else {}),
             }
-            for value, label, checked, _ in field.iter_choices()
+            for choice in field.iter_choices()
         ]
         params.update(options)
         return render_macro("radios", params)
@@ -128,13 +128,13 @@ class NHSCheckboxes:
         hints = _choice_hints(field)
         exclusive = getattr(field, "exclusive", ())
         items = []
-        for value, label, checked, _ in field.iter_choices():
-            if value in exclusive:
+        for choice in field.iter_choices():
+            if choice.value in exclusive:
                 items.append({"divider": "or"})
-            item = {"value": value, "text": label, "checked": checked}
-            if value in hints:
-                item["hint"] = {"text": hints[value]}
-            if value in exclusive:
+            item = {"value": choice.value, "text": choice.label, "checked": choice.selected}
+            if choice.value in hints:
+                item["hint"] = {"text": hints[choice.value]}
+            if choice.value in exclusive:
                 item["behaviour"] = "exclusive"
             items.append(item)
         params.update(idPrefix=field.id, fieldset=fieldset, items=items)
@@ -164,8 +164,8 @@ class NHSSelect(NHSInput):
         params.update(
             label=label,
             items=[
-                {"value": value, "text": text, "selected": selected}
-                for value, text, selected, _ in field.iter_choices()
+                {"value": choice.value, "text": choice.label, "selected": choice.selected}
+                for choice in field.iter_choices()
             ],
         )
         params.update(options)
@@ -193,25 +193,38 @@ class TextAreaField(fields.TextAreaField):
     widget = NHSTextarea()
 
 
+def as_select_choices(choices):
+    """Accept `(value, label)` pairs, the readable way to write choices, as SelectChoice."""
+    if choices is None or callable(choices):
+        return choices
+    return [
+        choice if isinstance(choice, fields.SelectChoice) else fields.SelectChoice(*choice)
+        for choice in choices
+    ]
+
+
 class RadioField(fields.RadioField):
     widget = NHSRadios()
 
-    def __init__(self, *args, choice_hints=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, choices=None, choice_hints=None, **kwargs):
+        super().__init__(*args, choices=as_select_choices(choices), **kwargs)
         self.choice_hints = choice_hints or {}
 
 
 class SelectMultipleCheckboxField(fields.SelectMultipleField):
     widget = NHSCheckboxes()
 
-    def __init__(self, *args, choice_hints=None, exclusive=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, choices=None, choice_hints=None, exclusive=(), **kwargs):
+        super().__init__(*args, choices=as_select_choices(choices), **kwargs)
         self.choice_hints = choice_hints or {}
         self.exclusive = tuple(exclusive)
 
 
 class SelectField(fields.SelectField):
     widget = NHSSelect()
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, choices=as_select_choices(choices), **kwargs)
 
 
 class FileField(fields.FileField):
