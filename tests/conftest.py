@@ -16,6 +16,16 @@ from webapp.extensions import db
 BACKENDS = ["sqlite", "postgresql"]
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A skipped test is a test that did not run: count it as a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"{item.nodeid} did not run (skipped): {report.longrepr}"
+
+
 def pytest_generate_tests(metafunc):
     if "database" in metafunc.fixturenames:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
