@@ -1,0 +1,89 @@
+"""Local support groups, as curated by admins from the ROS or the local FLS.
+
+No public machine-readable list of groups exists, so every listing is entered
+or imported by hand and carries who last checked it and when.
+"""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import CheckConstraint, Index, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.models.base import Base
+
+IN_PERSON = "in-person"
+ONLINE = "online"
+BOTH = "both"
+MEETING_FORMATS = (IN_PERSON, ONLINE, BOTH)
+
+
+class SupportGroup(Base):
+    """One patient support group: where and when it meets, and how to get in touch.
+
+    `latitude` and `longitude` are the centre of the venue's postcode district,
+    copied onto the row so a search can prefilter by a box in SQL. Distances are
+    only ever from district to district, so they are "about N miles".
+    """
+
+    __tablename__ = "support_group"
+    __table_args__ = (
+        CheckConstraint(
+            "meeting_format in ('in-person', 'online', 'both')", name="meeting_format"
+        ),
+        Index("ix_support_group_latitude_longitude", "latitude", "longitude"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A short code that stays the same across exports and imports ("durham-bone-health").
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    town: Mapped[str] = mapped_column(String(80))
+    nation: Mapped[str] = mapped_column(String(20))
+    region: Mapped[str] = mapped_column(String(40), index=True)
+    meeting_format: Mapped[str] = mapped_column(String(10))
+
+    venue_name: Mapped[str] = mapped_column(String(120), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    venue_district: Mapped[str | None] = mapped_column(String(4))
+    venue_postcode: Mapped[str | None] = mapped_column(String(8))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+
+    meeting_pattern: Mapped[str] = mapped_column(String(200))
+    repeats: Mapped[str] = mapped_column(String(20), default="none")
+    skip_months: Mapped[str] = mapped_column(String(40), default="")
+    next_meeting_on: Mapped[date | None]
+    starts_at: Mapped[time | None]
+    ends_at: Mapped[time | None]
+
+    what_happens: Mapped[str] = mapped_column(Text, default="")
+    cost: Mapped[str] = mapped_column(String(120), default="")
+    # None means "not known": a missing answer must not read as "no".
+    step_free_access: Mapped[bool | None]
+    hearing_loop: Mapped[bool | None]
+    parking: Mapped[bool | None]
+    accessibility_notes: Mapped[str] = mapped_column(Text, default="")
+
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+
+    is_example: Mapped[bool] = mapped_column(default=False)
+    hidden: Mapped[bool] = mapped_column(default=False)
+    checked_by: Mapped[str] = mapped_column(String(120), default="")
+    checked_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+    @property
+    def meets_in_person(self) -> bool:
+        """True if the group meets at a venue (some do both)."""
+        return self.meeting_format in (IN_PERSON, BOTH)
+
+    @property
+    def meets_online(self) -> bool:
+        """True if the group meets online (some do both)."""
+        return self.meeting_format in (ONLINE, BOTH)
+
+    def __repr__(self) -> str:
+        return f"<SupportGroup {self.reference}>"
