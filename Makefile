@@ -21,6 +21,7 @@ lint: $(BIN)/.dev
 	$(BIN)/ruff check .
 
 bench: $(BIN)/.dev node_modules/.installed
+	@scripts/install-system-packages.sh bench
 	$(BIN)/python bench/risk.py
 	$(BIN)/python bench/casefinding.py
 	$(BIN)/python bench/selfcheck.py

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the real tests need when they are missing:
 # Chromium (browser tests) and PostgreSQL (database tests on a throwaway server).
+# `install-system-packages.sh bench` also installs wrk, the load generator the
+# benchmarks use (they fall back to a slower Python client without it).
 set -euo pipefail
 
 missing=()
+if [ "${1:-}" = "bench" ]; then
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+fi
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   missing+=(postgresql)
