@@ -33,6 +33,14 @@ class Config:
     # Uploads (practice lists, listings) are refused above this size.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Staff sign-in (webapp/accounts, docs/security.md).
+    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # argon2-cffi profile: Argon2id, 64 MiB
+    STAFF_TOTP_REQUIRED = os.environ.get("STAFF_TOTP_REQUIRED", "").lower() in {"1", "true", "yes"}
+    STAFF_LOCKOUT_THRESHOLD = 5  # failed sign-ins in a row
+    STAFF_LOCKOUT_DURATION = timedelta(minutes=15)
+    SIGN_IN_ADDRESS_LIMIT = 20  # attempts from one client address per window
+    SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=10)
+    DEMO_STAFF_ACCOUNTS = True  # `flask seed demo` may make the demo admin and nurse
 
     @classmethod
     def check(cls) -> None:
@@ -51,6 +59,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    PASSWORD_HASH_PROFILE = "CHEAPEST"  # still Argon2id, fast enough for hundreds of sign-ins
 
 
 class ProductionConfig(Config):
@@ -60,6 +69,8 @@ class ProductionConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    STAFF_TOTP_REQUIRED = True
+    DEMO_STAFF_ACCOUNTS = False
 
     @classmethod
     def check(cls) -> None:

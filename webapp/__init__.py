@@ -69,12 +69,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    login_manager.user_loader(_no_staff_member)
+    from webapp.auth import init_auth
 
-
-def _no_staff_member(user_id: str):
-    """No staff accounts exist yet, so no session belongs to one."""
-    return None
+    init_auth(app)
 
 
 def register_blueprints(app: Flask) -> None:

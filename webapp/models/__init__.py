@@ -3,5 +3,25 @@
 from webapp.models.base import Base
 from webapp.models.groups import SupportGroup
 from webapp.models.selfcheck import CompletedCheckCount
+from webapp.models.staff import (
+    AuditEvent,
+    FlsService,
+    FlsServiceDistrict,
+    Role,
+    SignInAttempt,
+    SignInLock,
+    StaffMember,
+)
 
-__all__ = ["Base", "CompletedCheckCount", "SupportGroup"]
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "CompletedCheckCount",
+    "FlsService",
+    "FlsServiceDistrict",
+    "Role",
+    "SignInAttempt",
+    "SignInLock",
+    "StaffMember",
+    "SupportGroup",
+]
