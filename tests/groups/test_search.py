@@ -1,0 +1,128 @@
+"""Finding groups and Fracture Liaison Services near a district."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event
+
+from tests.groups.factories import TODAY, create_group, online_values
+from webapp.groups.fls import add_service, check_service
+from webapp.groups.search import find_groups_near, find_services_near, groups_in_region
+from webapp.postcodes import district_centre
+
+
+def _service(session, **overrides):
+    values = {
+        "name": "Example FLS", "hospital": "Example Hospital", "phone": "0191 498 0456",
+        "opening_hours": "Monday to Friday, 9am to 5pm", "hospital_district": "DH1",
+        "covered_districts": "DH1 DH2 DH3",
+    }  # fmt: skip
+    values.update(overrides)
+    details, errors = check_service(values, TODAY)
+    assert not errors, errors
+    return add_service(session, details, actor=None)
+
+
+def _setup(session):
+    create_group(session, name="Durham group", venue_postcode="DH1")
+    create_group(session, name="Newcastle group", venue_postcode="NE1 4LP")
+    create_group(session, name="Sunderland group", venue_postcode="SR1")
+    create_group(session, name="London group", region="london", venue_postcode="SW1A 1AA")
+    create_group(session, name="Hidden group", venue_postcode="DH1", hidden="yes")
+    create_group(session, name="Both ways group", venue_postcode="DH7", format="both")
+    create_group(session, **online_values())
+
+
+def test_nearest_in_person_groups_first_then_online(database):
+    _setup(database)
+    search = find_groups_near(database, district_centre("DH1"), 25, TODAY)
+    names = [found.group.name for found in search.nearby]
+    assert names == ["Durham group", "Both ways group", "Sunderland group", "Newcastle group"]
+    assert search.nearby[0].about_miles == 1  # same district: "about 1 mile", never 0
+    newcastle = search.nearby[3]
+    assert 12 <= newcastle.miles <= 15
+    # A group that meets both ways is shown once, with its distance, not again as online.
+    assert [found.group.name for found in search.online] == ["Bones Online (example)"]
+
+
+def test_widening_the_distance_finds_more(database):
+    _setup(database)
+    assert len(find_groups_near(database, district_centre("DH1"), 10, TODAY).nearby) == 2
+    far = find_groups_near(database, district_centre("DH1"), 100, TODAY)
+    assert "London group" not in [found.group.name for found in far.nearby]
+
+
+def test_nothing_nearby_still_offers_online_groups(database):
+    _setup(database)
+    search = find_groups_near(database, district_centre("IV1"), 25, TODAY)
+    assert search.nearby == []
+    assert len(search.online) == 2  # the online group and the one that meets both ways
+
+
+def test_results_carry_the_next_meeting_and_a_staleness_flag(database):
+    create_group(database, name="Old check", checked_on="01/09/2024", checked_by="A. Admin")
+    search = find_groups_near(database, district_centre("DH1"), 25, date(2025, 10, 1))
+    found = search.nearby[0]
+    assert found.meeting.on == date(2025, 10, 21)
+    assert found.needs_checking
+
+
+@pytest.mark.parametrize("listings", [10, 60])
+def test_a_search_costs_the_same_number_of_queries_however_many_listings(database, listings):
+    for n in range(listings):
+        create_group(database, name=f"Group {n}", venue_postcode=("DH1", "NE1", "SR1")[n % 3])
+        create_group(database, **online_values(name=f"Online {n}"))
+    _service(database)
+    _service(database, name="Another FLS", covered_districts="NE1")
+    database.expire_all()
+    statements = []
+    engine = database.get_bind()
+    event.listen(engine, "before_cursor_execute", _counter(statements))
+    try:
+        find_groups_near(database, district_centre("DH1"), 25, TODAY)
+    finally:
+        event.remove(engine, "before_cursor_execute", _counter.last)
+    # In-person groups, online groups, services, and their covered districts.
+    assert len(statements) == 4
+
+
+def _counter(statements):
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    _counter.last = count
+    return count
+
+
+def test_services_covering_the_district_come_first(database):
+    _service(database, name="Durham FLS", covered_districts="DH1 DH2")
+    _service(database, name="Tyneside FLS", hospital_district="NE1", covered_districts="NE1")
+    _service(database, name="Hidden FLS", covered_districts="DH1", hidden="yes")
+    found = find_services_near(database, "DH1")
+    assert [item.service.name for item in found] == ["Durham FLS"]
+    assert found[0].covers_district
+
+
+def test_otherwise_the_nearest_services_by_hospital_are_listed(database):
+    _service(database, name="Durham FLS", covered_districts="DH1")
+    _service(database, name="Tyneside FLS", hospital_district="NE1", covered_districts="NE1")
+    _service(database, name="London FLS", hospital_district="SE1", covered_districts="SE1")
+    _service(database, name="Leeds FLS", hospital_district="LS1", covered_districts="LS1")
+    found = find_services_near(database, "SR1")
+    assert [item.service.name for item in found] == ["Tyneside FLS", "Durham FLS", "Leeds FLS"]
+    assert not found[0].covers_district
+
+
+def test_a_northern_ireland_district_finds_services_that_cover_it(database):
+    _service(database, name="Belfast FLS", hospital_district="BT9", covered_districts="BT9 BT7")
+    _service(database, name="Durham FLS", covered_districts="DH1")
+    found = find_services_near(database, "BT9")
+    assert [item.service.name for item in found] == ["Belfast FLS"]
+    assert find_services_near(database, "BT60") == []
+
+
+def test_groups_by_region(database):
+    _setup(database)
+    found = groups_in_region(database, "north-east", TODAY)
+    assert [item.group.town for item in found] == ["Durham"] * 4
+    assert "Hidden group" not in [item.group.name for item in found]
