@@ -1,11 +1,261 @@
-"""Views for the self-check."""
+"""Views for the self-check: one question a page, check your answers, the result.
 
-from flask import redirect, url_for
+Answers live only in the signed session cookie (`session["check"]`); nothing a person
+answers is written to the database. The one write is an anonymous count, made once per
+set of answers when the person confirms them on "Check your answers".
+"""
 
-from webapp.blueprints.selfcheck import bp
+import logging
+from datetime import date
+
+from flask import redirect, render_template, request, session, url_for
+from sqlalchemy.exc import SQLAlchemyError
+
+from webapp.blueprints.selfcheck import bp, forms
+from webapp.extensions import db
+from webapp.risk import RiskInputError
+from webapp.selfcheck import advice
+from webapp.selfcheck.answers import (
+    OVER_100,
+    QUESTIONS,
+    YOUNGEST_FOR_ESTIMATE,
+    fingerprint,
+    is_complete,
+    may_ask,
+    next_step,
+    with_answer,
+)
+from webapp.selfcheck.counting import record_completed_check
+from webapp.selfcheck.result import people_affected, work_out_result
+from webapp.selfcheck.summary import answer_rows
+
+log = logging.getLogger(__name__)
+
+ANSWERS = "check"
+# The fingerprint of the answers confirmed on "Check your answers", and of those counted.
+CONFIRMED = "check_confirmed"
+COUNTED = "check_counted"
+
+FORMS = {
+    "age": forms.AgeForm,
+    "sex": forms.SexForm,
+    "height": forms.HeightForm,
+    "weight": forms.WeightForm,
+    "ethnicity": forms.EthnicityForm,
+    "smoking": forms.SmokingForm,
+    "alcohol": forms.AlcoholForm,
+    "broken_bones": forms.BrokenBonesForm,
+    "parent_hip_fracture": forms.ParentHipFractureForm,
+    "falls": forms.FallsForm,
+    "steroids": forms.SteroidsForm,
+    "diabetes": forms.DiabetesForm,
+    "conditions": forms.ConditionsForm,
+    "medicines": forms.MedicinesForm,
+    "other_risk_factors": forms.OtherRiskFactorsForm,
+}
+IMPERIAL_FORMS = {"height": forms.HeightImperialForm, "weight": forms.WeightImperialForm}
+UNIT_SWITCH_TEXT = {
+    ("height", "metric"): "Enter your height in feet and inches instead",
+    ("height", "imperial"): "Enter your height in centimetres instead",
+    ("weight", "metric"): "Enter your weight in stones and pounds instead",
+    ("weight", "imperial"): "Enter your weight in kilograms instead",
+}
+
+
+def _answers() -> dict:
+    return session.get(ANSWERS) or {}
+
+
+def _step_url(step: str | None) -> str:
+    """Where a person goes next: a question, an age page, or "Check your answers"."""
+    return url_for(f"selfcheck.{step}" if step else "selfcheck.check_your_answers")
+
+
+def _back_url(question: str, answers_so_far: dict) -> str:
+    """Back to the question before; once every answer is in, back to "Check your answers"."""
+    if is_complete(answers_so_far):
+        return url_for("selfcheck.check_your_answers")
+    index = QUESTIONS.index(question)
+    return url_for(f"selfcheck.{QUESTIONS[index - 1]}") if index else url_for("pages.home")
 
 
 @bp.route("/")
 def start():
-    """Begin a new check."""
-    return redirect(url_for("pages.home"))
+    """Begin (or carry on with) a check: the first question still to answer."""
+    return redirect(_step_url(next_step(_answers())))
+
+
+@bp.route("/start-again", methods=["POST"])
+def start_again():
+    """Forget every answer and begin a new check."""
+    for key in (ANSWERS, CONFIRMED, COUNTED):
+        session.pop(key, None)
+    return redirect(url_for("selfcheck.age"))
+
+
+def _ask(question: str, form_class=None, **page):
+    """Show a question, or take its answer and move on to whatever is still unanswered."""
+    answers_so_far = _answers()
+    if not may_ask(answers_so_far, question):
+        return redirect(_step_url(next_step(answers_so_far)))
+    form_class = form_class or FORMS[question]
+    formdata = request.form if request.method == "POST" else None
+    form = form_class.build(answers_so_far, formdata, today=date.today())
+    if formdata is not None and form.validate():
+        session[ANSWERS] = with_answer(answers_so_far, question, form.answer())
+        return redirect(_step_url(next_step(session[ANSWERS])))
+    page.setdefault("back_url", _back_url(question, answers_so_far))
+    return render_template("selfcheck/question.html", form=form, **page)
+
+
+def _units(question: str) -> str:
+    """Metric or imperial: as asked for in the link, else as the person answered last time."""
+    asked = request.args.get("units")
+    if asked in ("metric", "imperial"):
+        return asked
+    earlier = _answers().get(question) or {}
+    return "imperial" if "feet" in earlier or "stones" in earlier else "metric"
+
+
+def _measure(question: str):
+    units = _units(question)
+    other = "imperial" if units == "metric" else "metric"
+    switch = {
+        "href": url_for(f"selfcheck.{question}", units=other),
+        "text": UNIT_SWITCH_TEXT[question, units],
+    }
+    form_class = IMPERIAL_FORMS[question] if units == "imperial" else FORMS[question]
+    return _ask(question, form_class, alternative=switch)
+
+
+def _question_view(question: str):
+    if question in IMPERIAL_FORMS:
+        def view():
+            return _measure(question)
+    elif question == "age":
+        def view():
+            alternative = {
+                "href": url_for("selfcheck.date_of_birth"),
+                "text": "I'd rather give my date of birth",
+            }
+            return _ask("age", alternative=alternative)
+    else:
+        def view():
+            return _ask(question)
+    view.__doc__ = f"The {question.replace('_', ' ')} question."
+    return view
+
+
+for _question in QUESTIONS:
+    bp.add_url_rule(
+        f"/{_question.replace('_', '-')}",
+        endpoint=_question,
+        view_func=_question_view(_question),
+        methods=["GET", "POST"],
+    )
+
+
+@bp.route("/date-of-birth", methods=["GET", "POST"])
+def date_of_birth():
+    """The age question, answered with a date of birth (the date itself is never kept)."""
+    return _ask("age", forms.DateOfBirthForm, back_url=url_for("selfcheck.age"))
+
+
+@bp.route("/under-50", methods=["GET", "POST"])
+def under_50():
+    """For people under 50: what NICE advises, and (from 30) the choice to carry on."""
+    answers_so_far = _answers()
+    age = answers_so_far.get("age")
+    if age is None or age["years"] >= 50:
+        return redirect(_step_url(next_step(answers_so_far)))
+    may_continue = age["years"] >= YOUNGEST_FOR_ESTIMATE
+    form = forms.ConfirmForm()
+    if may_continue and form.validate_on_submit():
+        session[ANSWERS] = {**answers_so_far, "continue_under_50": True}
+        return redirect(_step_url(next_step(session[ANSWERS])))
+    return render_template(
+        "selfcheck/under_50.html", form=form, may_continue=may_continue, advice=advice
+    )
+
+
+@bp.route("/over-100")
+def over_100():
+    """For people over 100: the equations stop there; NICE says consider them at high risk."""
+    answers_so_far = _answers()
+    if next_step(answers_so_far) != OVER_100:
+        return redirect(_step_url(next_step(answers_so_far)))
+    return render_template("selfcheck/over_100.html", advice=advice)
+
+
+@bp.route("/check-your-answers", methods=["GET", "POST"])
+def check_your_answers():
+    """Every answer with a Change link; confirming counts the check once and shows the result."""
+    answers_so_far = _answers()
+    if not is_complete(answers_so_far):
+        return redirect(_step_url(next_step(answers_so_far)))
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        _count_once(answers_so_far)
+        session[CONFIRMED] = fingerprint(answers_so_far)
+        return redirect(url_for("selfcheck.result"))
+    return render_template(
+        "selfcheck/check_your_answers.html", form=form, rows=answer_rows(answers_so_far)
+    )
+
+
+def _count_once(answers_so_far: dict) -> None:
+    """Add this check to the anonymous count, unless these same answers were counted already.
+
+    The count is secondary: if the database fails, the person still gets their result.
+    """
+    digest = fingerprint(answers_so_far)
+    if session.get(COUNTED) == digest:
+        return
+    try:
+        result = work_out_result(answers_so_far)
+        record_completed_check(
+            db.session,
+            today=date.today(),
+            sex=result.sex,
+            age=result.age,
+            major_osteoporotic_percent=result.risk.major_osteoporotic_percent,
+        )
+        db.session.commit()
+    except (SQLAlchemyError, RiskInputError):
+        db.session.rollback()
+        log.warning("A completed check could not be counted", exc_info=True)
+        return
+    session[COUNTED] = digest
+
+
+def _confirmed_result_or_redirect(template: str):
+    answers_so_far = _answers()
+    if not is_complete(answers_so_far):
+        return redirect(_step_url(next_step(answers_so_far)))
+    if session.get(CONFIRMED) != fingerprint(answers_so_far):
+        return redirect(url_for("selfcheck.check_your_answers"))
+    try:
+        result = work_out_result(answers_so_far)
+    except RiskInputError:
+        # Height and weight are checked together on their pages, so this should not happen.
+        return redirect(url_for("selfcheck.weight"))
+    return render_template(
+        template,
+        result=result,
+        rows=answer_rows(answers_so_far),
+        advice=advice,
+        people_affected=people_affected,
+        today=date.today(),
+    )
+
+
+@bp.route("/result")
+def result():
+    """Both 10-year risks in words and pictures, what changed them, and what to do next."""
+    return _confirmed_result_or_redirect("selfcheck/result.html")
+
+
+@bp.route("/summary")
+def summary():
+    """A printable summary to take to a GP."""
+    return _confirmed_result_or_redirect("selfcheck/summary.html")
