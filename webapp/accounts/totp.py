@@ -53,6 +53,11 @@ def matching_step(secret: str, code: str, now: datetime) -> int | None:
     return None
 
 
+def code_at(secret: str, now: datetime) -> str:
+    """The code an authenticator app shows at naive-UTC `now` (for the demo accounts)."""
+    return pyotp.TOTP(secret, interval=STEP_SECONDS).generate_otp(_step_at(now))
+
+
 def accept_code(session: Session, staff: StaffMember, code: str, now: datetime) -> bool:
     """Accept `code` for `staff` unless it is wrong or a code of that step was already used."""
     if staff.totp_secret is None:
