@@ -1,0 +1,1 @@
+"""Tests for the self-check pages (webapp/blueprints/selfcheck)."""

@@ -1,0 +1,1 @@
+"""Tests for the self-check's plain-Python rules (webapp/selfcheck)."""
