@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one place."""
     from webapp.blueprints.admin_staff import bp as admin_staff_bp
     from webapp.blueprints.assets import bp as assets_bp
+    from webapp.blueprints.groups import bp as groups_bp
     from webapp.blueprints.pages import bp as pages_bp
     from webapp.blueprints.selfcheck import bp as selfcheck_bp
     from webapp.blueprints.staff_auth import bp as staff_auth_bp
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assets_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(selfcheck_bp, url_prefix="/check")
+    app.register_blueprint(groups_bp, url_prefix="/groups")
     # Guards are attached inside each package: staff_auth opens only sign-in and
     # sign-out; admin_staff is admins only (webapp.auth.guards).
     app.register_blueprint(staff_auth_bp, url_prefix="/staff")

@@ -1,0 +1,202 @@
+"""The public support group finder: search, results, help pages, group pages, calendar files."""
+
+import logging
+from datetime import date
+
+import icalendar
+import time_machine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.groups.factories import create_group, online_values
+from tests.pages import csrf_token, get_page, post_form, submit
+from webapp.groups.fls import add_service, check_service
+
+# Before the Durham example's next meeting on 21 October 2025 (third Tuesday).
+TODAY = date(2025, 10, 1)
+
+
+def _durham_service(session):
+    details, errors = check_service(
+        {"name": "Durham FLS (example)", "hospital": "Example Hospital", "phone": "0191 498 0456",
+         "opening_hours": "Weekdays, 9am to 5pm", "hospital_district": "DH1",
+         "covered_districts": "DH1 DH2"}, TODAY)  # fmt: skip
+    assert not errors
+    return add_service(session, details, None)
+
+
+def _text(page) -> str:
+    return " ".join(page.get_text().split())
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_a_typed_postcode_is_posted_and_only_its_district_reaches_the_url(client, database):
+    response = submit(client, "/groups/", {"postcode": "dh1 3ln"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/groups/near/DH1"
+    assert "3LN" not in response.headers["Location"].upper()
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_results_list_nearest_groups_with_distance_then_online_then_services(client, database):
+    create_group(database, name="Durham group", venue_postcode="DH1")
+    create_group(database, name="Newcastle group", venue_postcode="NE1")
+    create_group(database, name="Hidden group", venue_postcode="DH1", hidden="yes")
+    create_group(database, **online_values())
+    _durham_service(database)
+    database.commit()
+    page = get_page(client, "/groups/near/DH1")
+    text = _text(page)
+    assert page.h1.get_text(strip=True) == "Support groups near DH1"
+    assert text.index("Durham group") < text.index("Newcastle group") < text.index("Bones Online")
+    assert "About 1 mile" in text and "About 13 miles" in text
+    assert "Hidden group" not in text
+    assert "Tuesday 21 October 2025, 19:30 to 21:00" in text
+    assert "Example listing" in text
+    assert "0808 800 0035" in text
+    assert "Durham FLS (example)" in text and "Covers your postcode district" in text
+    assert "finds people over 50 who have broken a bone" in text
+    assert "Contains OS data © Crown copyright" in text
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_the_distance_can_be_widened(client, database):
+    create_group(database, name="Leeds group", region="yorkshire-and-the-humber",
+                 venue_postcode="LS1")  # fmt: skip
+    database.commit()
+    near = _text(get_page(client, "/groups/near/DH1?miles=25"))
+    assert "Leeds group" not in near and "Search within 50 miles" in near
+    assert "Leeds group" in _text(get_page(client, "/groups/near/DH1?miles=100"))
+
+
+def test_an_odd_distance_falls_back_to_the_default(client, database):
+    page = get_page(client, "/groups/near/DH1?miles=7000")
+    assert "within 25 miles" in _text(page)
+
+
+def test_a_lower_case_district_in_the_url_is_tidied(client, database):
+    response = client.get("/groups/near/dh1?miles=50")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/groups/near/DH1?miles=50"
+
+
+def test_nonsense_in_the_url_is_not_found(client, database):
+    get_page(client, "/groups/near/not-a-postcode", status=404)
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_nothing_nearby_gets_help(client, database):
+    create_group(database, **online_values())
+    database.commit()
+    text = _text(get_page(client, "/groups/near/IV1"))
+    assert "No groups that meet in person are listed within 25 miles of IV1" in text
+    assert "Bones Online" in text and "0808 800 0035" in text
+    assert "Choose a nation or region" in text and "North East England" in text
+
+
+def test_a_northern_ireland_postcode_gets_its_own_page(client, database):
+    response = submit(client, "/groups/", {"postcode": "BT1 1AA"})
+    assert response.headers["Location"] == "/groups/near/BT1"
+    page = get_page(client, "/groups/near/BT1")
+    text = _text(page)
+    assert page.h1.get_text(strip=True) == "Support groups in Northern Ireland"
+    assert "not found" not in text.lower()
+    assert "/groups/regions/northern-ireland" in str(page)
+    assert "0808 800 0035" in text
+
+
+def test_an_unknown_district_gets_help(client, database):
+    response = submit(client, "/groups/", {"postcode": "ZZ99 9ZZ"})
+    page = get_page(client, response.headers["Location"])
+    text = _text(page)
+    assert page.h1.get_text(strip=True) == "We could not find ZZ99"
+    assert "like DH1 3LN" in text and "0808 800 0035" in text and "Scotland" in text
+
+
+def test_nonsense_re_asks_with_an_error_and_help(client, database):
+    page = post_form(client, "/groups/", {"postcode": "hello there"})
+    assert page.title.get_text().startswith("Error: ")
+    assert "Enter a real postcode" in _text(page.select_one(".nhsuk-error-summary"))
+    assert "0808 800 0035" in _text(page)
+
+
+def test_an_empty_search_asks_for_a_postcode(client, database):
+    page = post_form(client, "/groups/", {"postcode": ""})
+    assert "Enter your postcode" in _text(page.select_one(".nhsuk-error-summary"))
+
+
+def test_the_finder_page_shows_the_attribution_and_regions(client, database):
+    text = _text(get_page(client, "/groups/"))
+    assert "Open Government Licence v3.0" in text
+    assert "Derived via odileeds/Postcodes2LatLon" in text
+    assert "Wales" in text
+
+
+def test_the_full_postcode_is_never_logged(client, database, caplog):
+    caplog.set_level(logging.DEBUG)
+    submit(client, "/groups/", {"postcode": "DH1 3LN"}, follow_redirects=True)
+    assert "3LN" not in caplog.text
+
+
+@settings(max_examples=1000, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(typed=st.text(max_size=30))
+def test_no_typed_text_ever_breaks_the_search(client, typed):
+    # One token for the whole run: the client (and its session) lasts across examples.
+    if not hasattr(client, "finder_token"):
+        client.finder_token = csrf_token(client, "/groups/")
+    token = client.finder_token
+    response = client.post(
+        "/groups/", data={"csrf_token": token, "postcode": typed}, follow_redirects=True
+    )
+    # A form error or a help page (200), or a tidy 404 for an odd address; never a 500 or 400.
+    assert response.status_code in (200, 404), response.status_code
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_a_group_page_shows_everything_and_offers_a_calendar_file(client, database):
+    group = create_group(database)
+    database.commit()
+    page = get_page(client, f"/groups/{group.id}")
+    text = _text(page)
+    assert "Example listing" in text and "made up" in text
+    assert "Step-free access Yes" in text and "Hearing loop No" in text
+    assert "Parking Not known" in text
+    assert "Details checked by A. Admin on Monday 1 September 2025" in text
+    assert "Later meetings: Tuesday 18 November 2025" in text
+    link = page.find("a", string="Add the next meeting to your calendar")
+    response = client.get(link["href"])
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert "attachment" in response.headers["Content-Disposition"]
+    event = next(iter(icalendar.Calendar.from_ical(response.data).walk("VEVENT")))
+    assert str(event["DTSTART"].dt) == "2025-10-21 18:30:00+00:00"
+
+
+@time_machine.travel("2026-10-01 09:00 +0100", tick=False)
+def test_a_listing_not_checked_for_a_year_carries_a_caution(client, database):
+    group = create_group(database, today=date(2026, 10, 1), next_meeting_date="20/10/2026",
+                         checked_on="01/09/2025")  # fmt: skip
+    database.commit()
+    assert "have not been checked for over a year" in _text(get_page(client, f"/groups/{group.id}"))
+    assert "have not been checked for over a year" in _text(get_page(client, "/groups/near/DH1"))
+
+
+def test_hidden_and_missing_groups_are_not_found(client, database):
+    group = create_group(database, hidden="yes")
+    database.commit()
+    get_page(client, f"/groups/{group.id}", status=404)
+    get_page(client, "/groups/99999", status=404)
+    assert client.get(f"/groups/{group.id}/next-meeting.ics").status_code == 404
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_regions_list_their_groups(client, database):
+    create_group(database)
+    create_group(database, name="Belfast group", town="Belfast", region="northern-ireland",
+                 venue_postcode="BT9 7AB", contact_phone="")  # fmt: skip
+    database.commit()
+    get_page(client, "/groups/regions")
+    assert "Durham Bone Health Group" in _text(get_page(client, "/groups/regions/north-east"))
+    assert "Belfast group" in _text(get_page(client, "/groups/regions/northern-ireland"))
+    get_page(client, "/groups/regions/atlantis", status=404)

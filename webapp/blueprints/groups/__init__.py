@@ -1,0 +1,27 @@
+"""The public support group finder: search by postcode district, browse by region."""
+
+from flask import Blueprint
+
+bp = Blueprint("groups", __name__)
+
+
+
+@bp.app_context_processor
+def _finder_helpers() -> dict:
+    """The finder's wording, date format and the postcode data's attribution, for every page.
+
+    App-wide because the sources page and the self-check result show them too.
+    """
+    from webapp.groups import wording
+    from webapp.postcodes import ATTRIBUTION_LINES, LICENCE_NAME, LICENCE_URL
+
+    return {
+        "wording": wording,
+        "long_date": lambda day: f"{day:%A} {day.day} {day:%B %Y}",
+        "postcode_attribution": ATTRIBUTION_LINES,
+        "postcode_licence_name": LICENCE_NAME,
+        "postcode_licence_url": LICENCE_URL,
+    }
+
+
+from webapp.blueprints.groups import views  # noqa: E402,F401  (routes attach to bp)

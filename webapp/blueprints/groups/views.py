@@ -1,0 +1,151 @@
+"""Views for the support group finder.
+
+The typed postcode arrives by POST, is reduced to its district, and the person
+is redirected to a results address that carries only the district
+(/groups/near/DH1?miles=25), so a full postcode never appears in a URL,
+a server's request log or the browser's history.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Response, abort, redirect, render_template, request, url_for
+
+from webapp.blueprints.groups import bp
+from webapp.blueprints.groups.forms import FindGroupForm
+from webapp.extensions import db
+from webapp.groups import search
+from webapp.groups.ics import group_meeting_calendar
+from webapp.groups.listings import needs_checking, next_meeting_of
+from webapp.groups.regions import NATIONS, REGIONS, find_region
+from webapp.models.groups import SupportGroup
+from webapp.postcodes import (
+    PostcodeError,
+    UnknownDistrictError,
+    district_centre,
+    is_northern_ireland,
+    parse_outcode,
+)
+
+UK_TIME = ZoneInfo("Europe/London")
+
+
+def _now() -> datetime:
+    return datetime.now(UK_TIME)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def find():
+    """Ask for a postcode; send the person to the results for its district."""
+    form = FindGroupForm()
+    if form.validate_on_submit():
+        return redirect(url_for("groups.near", district=form.district))
+    online = search.online_groups(db.session, _now().date()) if form.errors else []
+    return render_template("groups/find.html", form=form, online=online, **_regions())
+
+
+@bp.route("/near/<district>")
+def near(district: str):
+    """Groups and Fracture Liaison Services near a district, or a page that helps instead."""
+    try:
+        parsed = parse_outcode(district)
+    except PostcodeError:
+        abort(404)
+    miles = _miles()
+    if parsed != district:
+        return redirect(url_for("groups.near", district=parsed, miles=miles))
+    today = _now().date()
+    if is_northern_ireland(parsed):
+        return _help_page("groups/northern_ireland.html", parsed, today)
+    try:
+        centre = district_centre(parsed)
+    except UnknownDistrictError:
+        return _help_page("groups/unknown_district.html", parsed, today)
+    found = search.find_groups_near(db.session, centre, miles, today)
+    return render_template(
+        "groups/results.html", search=found, choices=search.DISTANCE_CHOICES, **_regions()
+    )
+
+
+def _miles() -> int:
+    miles = request.args.get("miles", type=int)
+    return miles if miles in search.DISTANCE_CHOICES else search.DEFAULT_MILES
+
+
+def _help_page(template: str, district: str, today):
+    return render_template(
+        template,
+        district=district,
+        online=search.online_groups(db.session, today),
+        services=search.find_services_near(db.session, district),
+        **_regions(),
+    )
+
+
+def _regions() -> dict:
+    return {"regions": REGIONS, "nations": NATIONS}
+
+
+@bp.route("/regions")
+def regions():
+    """Every nation and region, for people whose postcode cannot help."""
+    return render_template("groups/regions.html", **_regions())
+
+
+@bp.route("/regions/<code>")
+def region(code: str):
+    """Every group listed in one region, with the groups that meet online."""
+    chosen = find_region(code)
+    if chosen is None:
+        abort(404)
+    today = _now().date()
+    return render_template(
+        "groups/region.html",
+        region=chosen,
+        groups=search.groups_in_region(db.session, chosen.code, today),
+        online=search.online_groups(db.session, today),
+        **_regions(),
+    )
+
+
+@bp.route("/<int:group_id>")
+def group(group_id: int):
+    """One group's page: how and when it meets, and how to get in touch."""
+    listing = _visible_group(group_id)
+    today = _now().date()
+    return render_template(
+        "groups/group.html",
+        group=listing,
+        meeting=next_meeting_of(listing, today, count=3),
+        stale=needs_checking(listing.checked_on, today),
+    )
+
+
+@bp.route("/<int:group_id>/next-meeting.ics")
+def calendar(group_id: int):
+    """The group's next meeting as a calendar file, to add to a phone or computer."""
+    listing = _visible_group(group_id)
+    now = _now()
+    meeting = next_meeting_of(listing, now.date())
+    if meeting.on is None:
+        abort(404)
+    data = group_meeting_calendar(
+        listing,
+        meeting.on,
+        now,
+        url_for("groups.group", group_id=listing.id, _external=True),
+        request.host.split(":")[0] or "bonecheck",
+    )
+    filename = f"support-group-{meeting.on:%Y-%m-%d}.ics"
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _visible_group(group_id: int) -> SupportGroup:
+    listing = db.session.get(SupportGroup, group_id)
+    if listing is None or listing.hidden:
+        abort(404)
+    return listing
