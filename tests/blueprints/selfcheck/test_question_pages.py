@@ -1,0 +1,297 @@
+"""Each question page: its markup, its validation, and its place in the order."""
+
+from datetime import datetime
+
+import pytest
+import time_machine
+
+from tests.blueprints.selfcheck.journey import (
+    complete_answers,
+    give_answers,
+    ready_for,
+    session_answers,
+    url,
+)
+from tests.pages import csrf_token, error_messages, get_page, post_form, submit
+from webapp.selfcheck.answers import QUESTIONS
+
+PAGES = {question: question.replace("_", "-") for question in QUESTIONS}
+
+EMPTY_ANSWER_ERRORS = {
+    "age": "Enter your age in years",
+    "sex": "Select whether you are female or male",
+    "height": "Enter your height in centimetres",
+    "weight": "Enter your weight in kilograms",
+    "ethnicity": "Select your ethnic group, or select 'Prefer not to say'",
+    "smoking": "Select whether you smoke",
+    "alcohol": "Select how much alcohol you usually drink",
+    "broken_bones": "Select yes if you have broken a bone in your wrist, spine, hip or shoulder",
+    "parent_hip_fracture": "Select yes if either of your parents broke a hip or had osteoporosis",
+    "falls": "Select yes if you have had a fall",
+    "steroids": "Select yes if you take steroid tablets",
+    "diabetes": "Select whether you have diabetes",
+    "conditions": "Select the conditions you have, or select 'None of these'",
+    "medicines": "Select the ones that apply to you, or select 'None of these'",
+    "other_risk_factors": "Select the ones that apply to you, or select 'None of these'",
+}
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_each_question_page_has_a_back_link_one_question_and_continue(client, question):
+    ready_for(client, question)
+    page = get_page(client, url(PAGES[question]))
+    form = page.select_one("main form[method=post]")
+    assert form.has_attr("novalidate")
+    assert page.select_one("a.nhsuk-back-link")["href"]
+    assert form.select_one("button").get_text(strip=True) == "Continue"
+    heading = page.h1
+    in_label_or_legend = heading.find("label") or heading.find_parent("legend")
+    assert in_label_or_legend is not None, "the question is the h1"
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_an_empty_answer_gets_the_error_summary_linked_to_the_field(client, question):
+    ready_for(client, question)
+    page = post_form(client, url(PAGES[question]), {})
+    assert error_messages(page) == [EMPTY_ANSWER_ERRORS[question]]
+    target = page.select_one(".nhsuk-error-summary a")["href"].removeprefix("#")
+    assert page.find(id=target) is not None
+    assert page.title.get_text().startswith("Error: ")
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("", "Enter your age in years"),
+        ("sixty", "Age must be a whole number, like 67"),
+        ("67.5", "Age must be a whole number, like 67"),
+        ("-67", "Age must be a whole number, like 67"),
+        ("٦٧", "Age must be a whole number, like 67"),
+        ("17", "Age must be between 18 and 120"),
+        ("121", "Age must be between 18 and 120"),
+        ("9" * 400, "Age must be between 18 and 120"),
+    ],
+)
+def test_age_errors(client, typed, message):
+    assert error_messages(post_form(client, url("age"), {"age": typed})) == [message]
+
+
+def test_the_age_input_is_a_narrow_numeric_box(client):
+    page = get_page(client, url("age"))
+    box = page.find("input", attrs={"name": "age"})
+    assert box["inputmode"] == "numeric"
+    assert "nhsuk-input--width-3" in box["class"]
+    assert box["autocomplete"] == "off"
+
+
+def test_typed_markup_comes_back_escaped(client):
+    attack = "<script>alert(1)</script>"
+    response = submit(client, url("age"), {"age": attack})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert attack not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_choice_that_was_never_offered_is_an_error_not_echoed(client):
+    ready_for(client, "sex")
+    attack = '"><img src=x onerror=alert(1)>'
+    page = post_form(client, url("sex"), {"sex": attack})
+    assert error_messages(page) == [EMPTY_ANSWER_ERRORS["sex"]]
+    assert "onerror" not in str(page)
+
+
+def test_a_later_question_sends_you_to_the_first_unanswered_one(client):
+    response = client.get(url("falls"))
+    assert response.headers["Location"] == url("age")
+    ready_for(client, "smoking")
+    assert client.get(url("falls")).headers["Location"] == url("smoking")
+    assert client.get(url("check-your-answers")).headers["Location"] == url("smoking")
+    assert client.get(url("result")).headers["Location"] == url("smoking")
+
+
+def test_a_post_to_a_later_question_changes_nothing(client):
+    ready_for(client, "smoking")
+    token = csrf_token(client, url("smoking"))
+    response = client.post(url("falls"), data={"csrf_token": token, "falls": "yes"})
+    assert response.headers["Location"] == url("smoking")
+    assert "falls" not in session_answers(client)
+
+
+def test_the_start_link_carries_on_where_you_left_off(client):
+    assert client.get("/check/").headers["Location"] == url("age")
+    ready_for(client, "alcohol")
+    assert client.get("/check/").headers["Location"] == url("alcohol")
+
+
+# Height and weight -------------------------------------------------------------------------
+def test_five_feet_four_inches_is_kept_as_162_56_cm(client):
+    ready_for(client, "height")
+    page = get_page(client, url("height"))
+    switch = page.find("a", string="Enter your height in feet and inches instead")
+    assert switch["href"] == "/check/height?units=imperial"
+    response = submit(client, switch["href"], {"feet": "5", "inches": "4"})
+    assert response.headers["Location"] == url("weight")
+    height = session_answers(client)["height"]
+    assert height["cm"] == pytest.approx(162.56)
+    assert (height["feet"], height["inches"]) == (5, 4)
+
+
+def test_ten_stone_seven_pounds_is_kept_as_66_68_kg(client):
+    ready_for(client, "weight")
+    response = submit(client, "/check/weight?units=imperial", {"stones": "10", "pounds": "7"})
+    assert response.headers["Location"] == url("ethnicity")
+    assert round(session_answers(client)["weight"]["kg"], 2) == 66.68
+
+
+def test_an_imperial_answer_is_shown_in_imperial_when_asked_again(client):
+    give_answers(client, complete_answers(height={"cm": 162.56, "feet": 5, "inches": 4.0}))
+    page = get_page(client, url("height"))
+    assert page.find("input", attrs={"name": "feet"})["value"] == "5"
+    assert page.find("input", attrs={"name": "inches"})["value"] == "4"
+
+
+@pytest.mark.parametrize(
+    "address, data, message",
+    [
+        ("height", {"height": "abc"}, "Height must be a number, like 165"),
+        ("height", {"height": "1.65"}, "Height must be between 120 cm and 230 cm"),
+        ("height", {"height": "nan"}, "Height must be a number, like 165"),
+        ("height?units=imperial", {"feet": "", "inches": ""},
+         "Enter your height in feet and inches"),
+        ("height?units=imperial", {"feet": "", "inches": "4"}, "Enter your height in feet"),
+        ("height?units=imperial", {"feet": "5.5", "inches": ""},
+         "Feet must be a whole number, like 5"),
+        ("height?units=imperial", {"feet": "5", "inches": "four"},
+         "Inches must be a number, like 4"),
+        ("height?units=imperial", {"feet": "5", "inches": "12"}, "Inches must be less than 12"),
+        ("height?units=imperial", {"feet": "8", "inches": "0"},
+         "Height must be between 4 feet and 7 feet 6 inches"),
+        ("weight", {"weight": "300"}, "Weight must be between 30 kg and 250 kg"),
+        ("weight?units=imperial", {"stones": "10", "pounds": "14"},
+         "Pounds must be less than 14"),
+        ("weight?units=imperial", {"stones": "45", "pounds": "0"},
+         "Weight must be between 5 stone and 39 stone"),
+    ],
+)
+def test_height_and_weight_errors(client, address, data, message):
+    ready_for(client, "ethnicity")
+    assert error_messages(post_form(client, url(address), data)) == [message]
+
+
+def test_a_height_and_weight_no_adult_could_have_are_questioned(client):
+    give_answers(client, complete_answers(weight={"kg": 30.0}))
+    (message,) = error_messages(post_form(client, url("height"), {"height": "230"}))
+    assert message.startswith("Check your height. With the weight you gave")
+
+
+def test_a_plain_number_stays_allowed_when_imperial_was_used_before(client):
+    give_answers(client, complete_answers(weight={"kg": 66.68, "stones": 10, "pounds": 7.0}))
+    response = submit(client, "/check/weight?units=metric", {"weight": "70"})
+    assert response.headers["Location"] == url("check-your-answers")
+    assert session_answers(client)["weight"] == {"kg": 70.0}
+
+
+# Date of birth -----------------------------------------------------------------------------
+@time_machine.travel(datetime(2025, 3, 14, 12, 0), tick=False)
+def test_age_from_date_of_birth_keeps_the_age_and_forgets_the_date(client):
+    page = get_page(client, url("age"))
+    link = page.find("a", string="I'd rather give my date of birth")
+    assert link["href"] == url("date-of-birth")
+    dob_page = get_page(client, link["href"])
+    assert dob_page.find("input", attrs={"name": "year"})["autocomplete"] == "bday-year"
+    response = submit(client, link["href"], {"day": "15", "month": "3", "year": "1958"})
+    assert response.headers["Location"] == url("sex")
+    answers = session_answers(client)
+    assert answers == {"age": {"years": 66, "from_date_of_birth": True}}
+    with client.session_transaction() as session:
+        assert "1958" not in repr(dict(session))
+
+
+@time_machine.travel(datetime(2025, 3, 14, 12, 0), tick=False)
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"day": "", "month": "", "year": ""}, "Enter your date of birth"),
+        ({"day": "15", "month": "", "year": "1958"}, "Date of birth must include a month"),
+        ({"day": "31", "month": "2", "year": "1958"}, "Date of birth must be a real date"),
+        ({"day": "1", "month": "13", "year": "1958"}, "Date of birth must be a real date"),
+        ({"day": "1", "month": "1", "year": "58"}, "Year must include 4 numbers, like 1958"),
+        ({"day": "1", "month": "1", "year": "2026"}, "Date of birth must be in the past"),
+        ({"day": "1", "month": "1", "year": "2020"},
+         "Check your date of birth: you must be 18 to 120 years old"),
+    ],
+)
+def test_date_of_birth_errors(client, data, message):
+    assert error_messages(post_form(client, url("date-of-birth"), data)) == [message]
+
+
+# Choices that depend on sex ------------------------------------------------------------------
+def _choices(page, name):
+    return [box["value"] for box in page.find_all("input", attrs={"name": name})]
+
+
+def test_a_man_is_never_asked_about_hrt_and_a_woman_never_about_care_homes(client):
+    ready_for(client, "medicines", sex="male")
+    assert _choices(get_page(client, url("medicines")), "medicines") == [
+        "antidepressants", "care_home", "none"
+    ]
+    ready_for(client, "medicines", sex="female")
+    assert _choices(get_page(client, url("medicines")), "medicines") == [
+        "antidepressants", "oestrogen_only_hrt", "none"
+    ]
+
+
+def test_other_risk_factors_offered_follow_sex(client):
+    ready_for(client, "other_risk_factors", sex="male")
+    assert _choices(get_page(client, url("other-risk-factors")), "other_risk_factors") == [
+        "height_loss", "androgen_deprivation_therapy", "none"
+    ]
+    ready_for(client, "other_risk_factors", sex="female")
+    assert "premature_menopause" in _choices(
+        get_page(client, url("other-risk-factors")), "other_risk_factors"
+    )
+
+
+def test_endocrine_problems_are_asked_of_women_only(client):
+    ready_for(client, "conditions", sex="male")
+    assert "endocrine_problems" not in _choices(get_page(client, url("conditions")), "conditions")
+    ready_for(client, "conditions", sex="female")
+    assert "endocrine_problems" in _choices(get_page(client, url("conditions")), "conditions")
+
+
+def test_a_man_posting_the_hrt_choice_is_refused(client):
+    ready_for(client, "medicines", sex="male")
+    page = post_form(client, url("medicines"), {"medicines": "oestrogen_only_hrt"})
+    assert error_messages(page) == [EMPTY_ANSWER_ERRORS["medicines"]]
+
+
+def test_none_of_these_and_a_condition_together_is_an_error(client):
+    ready_for(client, "conditions")
+    page = post_form(client, url("conditions"), {"conditions": ["none", "cancer"]})
+    assert error_messages(page) == [
+        "Select the conditions you have, or 'None of these', not both"
+    ]
+
+
+def test_none_of_these_is_an_exclusive_checkbox(client):
+    ready_for(client, "conditions")
+    page = get_page(client, url("conditions"))
+    none = page.find("input", attrs={"value": "none"})
+    assert none["data-behaviour"] == "exclusive"
+
+
+def test_under_50_the_broken_bones_question_asks_about_any_age(client):
+    ready_for(client, "broken_bones", age=45)
+    with client.session_transaction() as session:
+        session["check"] = {**session["check"], "continue_under_50": True}
+    page = get_page(client, url("broken-bones"))
+    assert page.h1.get_text(strip=True) == (
+        "Have you ever broken a bone in your wrist, spine, hip or shoulder?"
+    )
+
+
+def test_a_post_without_the_csrf_token_gets_the_400_page(client):
+    response = client.post(url("age"), data={"age": "67"})
+    assert response.status_code == 400
+    assert session_answers(client) == {}
