@@ -1,0 +1,284 @@
+"""Whole journeys through the self-check, the age pages, the result and the GP summary."""
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.blueprints.selfcheck.journey import (
+    answer_every_question,
+    complete_answers,
+    confirm_answers,
+    give_answers,
+    see_result,
+    url,
+)
+from tests.pages import get_page, submit
+from webapp.extensions import db
+from webapp.models import CompletedCheckCount
+from webapp.risk import RiskProfile, estimate_fracture_risk
+from webapp.selfcheck import advice
+from webapp.selfcheck.counting import week_starting
+from webapp.selfcheck.result import people_in_100
+
+
+def _text(page) -> str:
+    return " ".join(page.find("main").get_text(" ").split())
+
+
+def test_a_woman_of_65_gets_the_engines_risks_in_words(client):
+    page = see_result(client)
+    expected = estimate_fracture_risk(
+        RiskProfile(sex="female", age=65, bmi=68 / 1.65**2, ethnicity=1, smoking=0, alcohol=0)
+    )
+    text = _text(page)
+    major = people_in_100(expected.major_osteoporotic_percent)
+    hip = people_in_100(expected.hip_percent)
+    assert f"{major.capitalize()} people like you will break one of these bones" in text
+    assert f"{hip.capitalize()} people like you will break a hip" in text
+    assert "A break of the hip, spine, wrist or shoulder bone (major osteoporotic fracture)" in text
+    assert advice.REASON_WOMAN_65_OR_OVER in text
+    assert advice.NOT_A_DIAGNOSIS in text
+    assert "QFracture-2012" in text
+
+
+def test_both_icon_arrays_are_images_with_a_text_alternative(client):
+    page = see_result(client)
+    pictures = page.select("main svg[role=img]")
+    assert len(pictures) == 2
+    for picture in pictures:
+        title = page.find(id=picture["aria-labelledby"])
+        assert title.get_text().startswith("A picture of 100 people.")
+        assert len(picture.select("g")) == 100
+    assert "style=" not in str(page)
+
+
+def test_check_your_answers_lists_every_answer_and_change_comes_back(client):
+    answer_every_question(client)
+    page = get_page(client, url("check-your-answers"))
+    rows = {
+        " ".join(row.dt.get_text().split()): " ".join(row.dd.get_text().split())
+        for row in page.select(".nhsuk-summary-list__row")
+    }
+    assert rows["Age"] == "65" and rows["Sex"] == "Female" and rows["Height"] == "165 cm"
+    assert rows["Conditions"] == "None of these"
+    change = page.find("a", href=url("falls"))
+    assert "falls" in change.get_text().lower()
+    question = get_page(client, change["href"])
+    assert question.select_one("a.nhsuk-back-link")["href"] == url("check-your-answers")
+    response = submit(client, change["href"], {"falls": "yes"})
+    assert response.headers["Location"] == url("check-your-answers")
+    page = get_page(client, url("check-your-answers"))
+    assert "Yes" in page.find("a", href=url("falls")).find_parent("div").get_text()
+
+
+def test_changing_sex_asks_the_pages_that_differ_then_returns(client):
+    answer_every_question(client)
+    response = submit(client, url("sex"), {"sex": "male"})
+    assert response.headers["Location"] == url("conditions")
+    for page, data in [("conditions", {"conditions": "none"}),
+                       ("medicines", {"medicines": "care_home"}),
+                       ("other-risk-factors", {"other_risk_factors": "none"})]:
+        response = submit(client, url(page), data)
+    assert response.headers["Location"] == url("check-your-answers")
+
+
+def test_the_result_needs_the_answers_confirmed_again_after_a_change(client):
+    see_result(client)
+    submit(client, url("falls"), {"falls": "yes"})
+    assert client.get(url("result")).headers["Location"] == url("check-your-answers")
+
+
+def test_imperial_answers_give_the_same_result_as_metric(client):
+    answer_every_question(client)
+    submit(client, "/check/height?units=imperial", {"feet": "5", "inches": "4"})
+    submit(client, "/check/weight?units=imperial", {"stones": "10", "pounds": "7"})
+    confirm_answers(client)
+    page = get_page(client, url("result"))
+    bmi = 66.68 / 1.6256**2
+    expected = estimate_fracture_risk(
+        RiskProfile(sex="female", age=65, bmi=bmi, ethnicity=1, smoking=0, alcohol=0)
+    )
+    assert people_in_100(expected.major_osteoporotic_percent).capitalize() in _text(page)
+    answers_page = get_page(client, url("check-your-answers"))
+    assert "5 feet 4 inches (162.6 cm)" in _text(answers_page)
+    assert "10 stone 7 pounds (66.7 kg)" in _text(answers_page)
+
+
+def test_a_low_bmi_is_estimated_at_20_and_said_so(client):
+    page = see_result(client, weight={"weight": "48"})
+    text = _text(page)
+    assert "Your BMI is below 20; the estimate uses 20" in text
+    assert advice.LOW_BMI_IS_A_RISK_FACTOR in text
+    assert advice.REASON_LOW_BMI in text
+
+
+def test_a_broken_bone_after_50_leads_the_result(client):
+    page = see_result(client, broken_bones={"broken_bones": "yes"})
+    first = page.find("main").find("h1").find_next(["div", "p", "h2"])
+    assert "A broken bone after 50 is the moment to act" in first.get_text()
+    assert advice.BROKEN_BONE_ACTION in _text(page)
+    assert advice.FLS_WHAT_IT_IS in _text(page)
+
+
+def test_the_result_lists_only_what_the_womans_equations_use(client):
+    page = see_result(
+        client,
+        parent_hip_fracture={"parent_hip_fracture": "yes"},
+        conditions={"conditions": "malabsorption"},
+        medicines={"medicines": "oestrogen_only_hrt"},
+    )
+    text = _text(page)
+    assert ("A parent who had a hip fracture or osteoporosis: raises your risk of a major "
+            "osteoporotic fracture; it is not part of the hip fracture number") in text
+    assert ("A condition that stops your gut absorbing food properly: raises your risk of a "
+            "major osteoporotic fracture; it is not part of the hip fracture number") in text
+    assert "Answers that lower your risk Oestrogen-only HRT: lowers both numbers" in text
+
+
+def test_a_man_is_not_asked_about_hrt_and_his_care_home_answer_counts(client):
+    page = see_result(client, sex={"sex": "male"}, medicines={"medicines": "care_home"})
+    text = _text(page)
+    assert "HRT" not in text
+    assert "Living in a nursing home or care home: raises both numbers" in text
+
+
+def test_other_risk_factors_are_reasons_but_not_in_the_numbers(client):
+    page = see_result(client, other_risk_factors={"other_risk_factors": "height_loss"})
+    text = _text(page)
+    assert advice.REASON_HEIGHT_LOSS in text
+    assert advice.NOT_IN_THE_NUMBERS in text
+    assert page.find("h3", string="Answers that raise your risk") is None
+
+
+# Age pages -----------------------------------------------------------------------------------
+def test_under_50_explains_nice_and_offers_to_carry_on_from_30(client):
+    response = submit(client, url("age"), {"age": "45"})
+    assert response.headers["Location"] == url("under-50")
+    page = get_page(client, url("under-50"))
+    text = _text(page)
+    assert advice.UNDER_50_NICE in text and advice.UNDER_50_MAY_CONTINUE in text
+    assert client.get(url("sex")).headers["Location"] == url("under-50")
+    response = submit(client, url("under-50"), {})
+    assert response.headers["Location"] == url("sex")
+
+
+def test_a_person_of_45_who_carries_on_gets_a_result_with_a_note(client):
+    submit(client, url("age"), {"age": "45"})
+    submit(client, url("under-50"), {})
+    give_answers(client, {**complete_answers(age=45), "continue_under_50": True})
+    confirm_answers(client)
+    page = get_page(client, url("result"))
+    assert advice.UNDER_50_RESULT_NOTE in _text(page)
+    assert "A broken bone after 50" not in _text(page)
+
+
+def test_under_30_the_check_cannot_estimate(client):
+    submit(client, url("age"), {"age": "25"})
+    page = get_page(client, url("under-50"))
+    assert advice.UNDER_30_NO_ESTIMATE in _text(page)
+    assert page.find("button", string=re.compile("Continue")) is None
+    token_page = get_page(client, url("age"))
+    token = token_page.find("input", attrs={"name": "csrf_token"})["value"]
+    client.post(url("under-50"), data={"csrf_token": token})
+    assert client.get(url("sex")).headers["Location"] == url("under-50")
+
+
+def test_over_100_is_told_nice_considers_them_high_risk(client):
+    response = submit(client, url("age"), {"age": "101"})
+    assert response.headers["Location"] == url("over-100")
+    page = get_page(client, url("over-100"))
+    assert advice.OVER_100_HIGH_RISK in _text(page)
+    assert client.get(url("sex")).headers["Location"] == url("over-100")
+    assert client.get(url("result")).headers["Location"] == url("over-100")
+
+
+def test_the_age_pages_send_people_of_other_ages_on(client):
+    assert client.get(url("over-100")).headers["Location"] == url("age")
+    submit(client, url("age"), {"age": "67"})
+    assert client.get(url("under-50")).headers["Location"] == url("sex")
+    assert client.get(url("over-100")).headers["Location"] == url("sex")
+
+
+def test_over_80_the_result_asks_for_caution(client):
+    page = see_result(client, age={"age": "85"})
+    assert advice.OVER_80_CAUTION in _text(page)
+
+
+# The summary and starting again ----------------------------------------------------------------
+def test_the_gp_summary_has_answers_risks_reasons_date_and_disclaimer(client):
+    see_result(client)
+    page = get_page(client, url("summary"))
+    text = _text(page)
+    assert f"Completed on {date.today().day} {date.today():%B %Y}" in text
+    assert "Age 65" in text and advice.REASON_WOMAN_65_OR_OVER in text
+    assert "people like you will break a hip" in text
+    assert "It is the responsibility of anyone using it" in text
+    button = page.find("button", attrs={"data-bonecheck-print": True})
+    assert button.has_attr("hidden")
+    assert page.find("script", src="/static/js/print-page.mjs")
+    assert "style=" not in str(page) and "onclick" not in str(page)
+
+
+def test_the_summary_needs_a_confirmed_result(client):
+    give_answers(client, complete_answers())
+    assert client.get(url("summary")).headers["Location"] == url("check-your-answers")
+
+
+def test_start_again_forgets_every_answer(client):
+    see_result(client)
+    result_page = get_page(client, url("result"))
+    form = result_page.find("form", action=url("start-again"))
+    token = form.find("input", attrs={"name": "csrf_token"})["value"]
+    response = client.post(url("start-again"), data={"csrf_token": token})
+    assert response.headers["Location"] == url("age")
+    assert client.get(url("result")).headers["Location"] == url("age")
+
+
+# The anonymous count ---------------------------------------------------------------------------
+def _counts():
+    rows = db.session.execute(db.select(CompletedCheckCount)).scalars().all()
+    return [(row.week_starting, row.sex, row.age_band, row.risk_band, row.completed)
+            for row in rows]
+
+
+def test_a_completed_check_is_counted_once_however_often_it_is_shown(client, database):
+    see_result(client)
+    get_page(client, url("result"))
+    get_page(client, url("summary"))
+    confirm_answers(client)
+    assert _counts() == [(week_starting(date.today()), "female", "60-69", "MOF under 10%", 1)]
+
+
+def test_a_changed_set_of_answers_is_a_new_completed_check(client, database):
+    see_result(client)
+    submit(client, url("age"), {"age": "72"})
+    confirm_answers(client)
+    assert sorted(_counts()) == [
+        (week_starting(date.today()), "female", "60-69", "MOF under 10%", 1),
+        (week_starting(date.today()), "female", "70-79", "MOF under 10%", 1),
+    ]
+
+
+def test_answers_are_never_written_to_the_database(client, database):
+    see_result(client, falls={"falls": "yes"})
+    tables = db.metadata.sorted_tables
+    written = {table.name for table in tables
+               if db.session.execute(db.select(db.func.count()).select_from(table)).scalar()}
+    assert written == {"completed_check_count"}
+
+
+def test_the_result_is_shown_even_if_the_count_fails(client, monkeypatch):
+    def broken(*args, **kwargs):
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("INSERT", {}, Exception("database is down"))
+
+    monkeypatch.setattr("webapp.blueprints.selfcheck.views.record_completed_check", broken)
+    page = see_result(client)
+    assert "people like you" in _text(page)
+
+
+@pytest.mark.parametrize("page", ["check-your-answers", "result", "summary"])
+def test_pages_after_the_questions_redirect_when_nothing_is_answered(client, page):
+    assert client.get(url(page)).headers["Location"] == url("age")
