@@ -21,6 +21,7 @@ def init_auth(app: Flask) -> None:
     # Sessions live in the signed cookie; PERMANENT_SESSION_LIFETIME (30 minutes,
     # refreshed on every request) is the browser's side of the idle limit, and
     # `expire_idle_session` the server's.
+    app.before_request(sessions.forget_cached_identity)
     app.before_request(sessions.expire_idle_session)
     app.context_processor(_header_account_context)
 

@@ -10,7 +10,7 @@ import hmac
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, session
+from flask import current_app, g, session
 from flask_login import login_user, logout_user
 
 from webapp.accounts.passwords import make_hasher
@@ -63,7 +63,7 @@ def sign_in_policy() -> SignInPolicy:
 
 def begin_half_signed_in(staff: StaffMember, next_url: str | None) -> None:
     """Password accepted, code still to come: a fresh session that only the code pages accept."""
-    session.clear()
+    _clear_session()
     session.permanent = True
     session[PENDING] = staff.get_id()
     session[LAST_SEEN] = time.time()
@@ -79,7 +79,7 @@ def half_signed_in_staff() -> StaffMember | None:
 def finish_sign_in(staff: StaffMember, next_url: str | None = None) -> str | None:
     """Both steps done: a fresh permanent session for `staff`. Returns where to go next."""
     next_url = next_url or session.get(NEXT)
-    session.clear()
+    _clear_session()
     session.permanent = True
     login_user(staff)
     session[LAST_SEEN] = time.time()
@@ -89,7 +89,28 @@ def finish_sign_in(staff: StaffMember, next_url: str | None = None) -> str | Non
 def sign_out() -> None:
     """End this session entirely."""
     logout_user()
+    _clear_session()
+
+
+def _clear_session() -> None:
+    """Empty the session, CSRF token included, so nothing carries across a sign-in or out.
+
+    Flask-WTF caches this request's token on `g`; it is dropped too, or a form
+    rendered after the clear would carry a token the session no longer holds.
+    """
     session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+def forget_cached_identity() -> None:
+    """Start every request without a user or CSRF token cached on `g` by an earlier one.
+
+    In a deployed app each request has its own `g`, so this changes nothing;
+    under a test client that keeps one app context across requests, it stops
+    a signed-out or switched-off person from carrying on as the cached user.
+    """
+    g.pop("_login_user", None)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def expire_idle_session() -> None:
