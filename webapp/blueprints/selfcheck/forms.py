@@ -194,9 +194,9 @@ class DateOfBirthForm(Question):
 
     def render_question(self):
         items = [
-            (self.day, 2, "bday-day"),
-            (self.month, 2, "bday-month"),
-            (self.year, 4, "bday-year"),
+            (self.day, 2, "bday-day", "numeric"),
+            (self.month, 2, "bday-month", "numeric"),
+            (self.year, 4, "bday-year", "numeric"),
         ]
         return _grouped_inputs(self, "date-of-birth", "For example, 15 3 1958", items)
 
@@ -206,7 +206,7 @@ def _grouped_inputs(form, group_id: str, hint: str, items) -> Markup:
 
     One error message is shown for the group, and only the inputs at fault are outlined.
     """
-    message = next((field.errors[0] for field, _, _ in items if field.errors), None)
+    message = next((field.errors[0] for field, *_ in items if field.errors), None)
     params = {
         "id": group_id,
         "fieldset": {"legend": {"text": form.question, "isPageHeading": True, "size": "l"}},
@@ -219,10 +219,10 @@ def _grouped_inputs(form, group_id: str, hint: str, items) -> Markup:
                 "value": field._value(),
                 "width": width,
                 "autocomplete": autocomplete,
-                "inputmode": "decimal" if width == 3 else "numeric",
+                "inputmode": inputmode,
                 "error": bool(field.errors),
             }
-            for field, width, autocomplete in items
+            for field, width, autocomplete, inputmode in items
         ],
     }
     if message:
@@ -389,7 +389,8 @@ class _TwoPartMeasure(_Measure):
                 cls.minor: _number_text(given.get(cls.minor))}
 
     def render_question(self):
-        items = [(self[self.major], 2, "off"), (self[self.minor], 3, "off")]
+        # Whole feet or stones; inches and pounds may have a decimal point.
+        items = [(self[self.major], 2, "off", "numeric"), (self[self.minor], 3, "off", "decimal")]
         return _grouped_inputs(self, f"{self.key}-imperial", self.group_hint, items)
 
 
