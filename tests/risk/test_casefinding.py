@@ -13,6 +13,7 @@ from webapp.risk import (
     AssessmentReason,
     PracticeListError,
     RiskProfile,
+    batches,
     bounded_bmi,
     estimate_fracture_risk,
     meets_nice_cg146_assessment_criteria,
@@ -430,3 +431,36 @@ def test_bmi_note_in_the_list_is_the_self_checks_wording(tmp_path):
     scored, _, _ = score(tmp_path, write_list(tmp_path, [row]))
 
     assert scored[0]["notes"].endswith(BELOW_RANGE_NOTE)
+
+
+def test_worker_processes_write_exactly_what_one_process_writes(tmp_path, monkeypatch):
+    monkeypatch.setattr(batches, "BATCH_ROWS", 7)
+    ages = [str(age) for age in range(28, 102)]
+    rows = [
+        [f"P{n}", "FM"[n % 2], age, f"{17 + n % 26}.{n % 10}", str(1 + n % 9), str(n % 5),
+         str(n % 6), ["none", "type1", "type2", ""][n % 4], "yes" if n % 3 == 0 else "0"]
+        for n, age in enumerate(ages)
+    ]  # fmt: skip
+    rows[10][-1] = "maybe"
+    practice_list = write_list(tmp_path, rows)
+    progress, refused = [], []
+
+    alone = score_practice_list(practice_list, tmp_path / "alone.csv", workers=1)
+    shared = score_practice_list(
+        practice_list,
+        tmp_path / "shared.csv",
+        workers=2,
+        on_progress=progress.append,
+        on_refused=lambda line, reason: refused.append(line),
+    )
+
+    assert (tmp_path / "shared.csv").read_bytes() == (tmp_path / "alone.csv").read_bytes()
+    assert shared == alone
+    assert refused == [2, 3, 12, 75]  # ages 28 and 29, "maybe", age 101 on the last line
+    assert progress == sorted(progress) and progress[-1] == len(rows)
+
+
+def test_the_scored_list_is_readable_by_its_owner_only(tmp_path):
+    score_practice_list(write_list(tmp_path, [WOMAN_65]), tmp_path / "scored.csv")
+
+    assert (tmp_path / "scored.csv").stat().st_mode & 0o777 == 0o600

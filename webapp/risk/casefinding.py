@@ -10,6 +10,8 @@ leaves a half-written list that someone could mistake for a complete one.
 Format, outputs and the NICE CG146 counting rules: docs/clinical/case-finding.md.
 """
 
+import collections
+import concurrent.futures
 import contextlib
 import csv
 import os
@@ -19,12 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from webapp.risk.csv_lines import LINE_END, QuotedRecords, csv_cell, csv_line, is_plain
-from webapp.risk.errors import PracticeListError, RiskInputError
-from webapp.risk.practice_list import CATEGORY_COLUMNS, PracticeListColumns, RowScorer
-
-RESULT_COLUMNS = ("mof_10y_percent", "hip_10y_percent", "bmi_used", "notes", "error")
-PROGRESS_EVERY_ROWS = 8192
+from webapp.risk.batches import (
+    RESULT_COLUMNS,
+    Batch,
+    ScoredBatch,
+    Submit,
+    batch_scorer,
+    read_batches,
+    workers_for,
+)
+from webapp.risk.csv_lines import LINE_END, QuotedRecords, cells_of, is_plain
+from webapp.risk.errors import PracticeListError
+from webapp.risk.practice_list import CATEGORY_COLUMNS, PracticeListColumns
 
 RefusedRowHandler = Callable[[int, str], None]
 ProgressHandler = Callable[[int], None]
@@ -60,26 +68,33 @@ def score_practice_list(
     *,
     on_refused: RefusedRowHandler | None = None,
     on_progress: ProgressHandler | None = None,
+    workers: int | None = None,
 ) -> CaseFindingSummary:
     """Score every row of the practice list at `input_path` into `output_path`.
 
     `on_refused(line_number, reason)` hears about each row that could not be scored (the
-    physical line in the file, the header being line 1); `on_progress(rows_read)` is
-    called every few thousand rows. Raises PracticeListError when the list itself cannot
-    be read (missing, not UTF-8, not CSV, required columns absent) or written.
+    physical line in the file, the header being line 1), in file order; `on_progress(rows)`
+    is called as batches of rows are finished. `workers` is how many processes score
+    (default: one for a small list, one per CPU up to four for a large one); the output
+    is the same whatever it is. Raises PracticeListError when the list itself cannot be
+    read (missing, not UTF-8, required columns absent) or the output cannot be written.
     """
     input_path, output_path = Path(input_path), Path(output_path)
     if output_path.exists() and output_path.resolve() == input_path.resolve():
         raise PracticeListError("The output file must not be the input file.")
     with _open_practice_list(input_path) as source, _reading_errors_explained(source):
-        quoted = QuotedRecords(source)
-        header_text, header = _header(source, quoted, input_path)
+        header_text, header_lines = _header(source, input_path)
+        header = cells_of(header_text)
         columns = PracticeListColumns.from_header(header)
-        with _written_atomically(output_path) as destination:
+        if workers is None:
+            workers = workers_for(os.fstat(source.fileno()).st_size)
+        with (
+            _written_atomically(output_path) as destination,
+            batch_scorer(columns, workers) as submit,
+        ):
             destination.write(f"{header_text},{','.join(RESULT_COLUMNS)}{LINE_END}")
-            tally = _score_rows(
-                source, quoted, destination.write, RowScorer(columns), on_refused, on_progress
-            )
+            tally = _Tally(destination.write, on_refused, on_progress)
+            _score_in_order(read_batches(source, header_lines), submit, workers, tally)
     return tally.summary(_assumptions(columns))
 
 
@@ -128,40 +143,60 @@ def _written_atomically(path: Path) -> Iterator[TextIO]:
         raise
 
 
-def _header(source: TextIO, quoted: QuotedRecords, path: Path) -> tuple[str, list[str]]:
-    """The header line's text and its column names."""
-    line = next(source, "")
-    if is_plain(line):
-        text = line.rstrip("\r\n")
-        header = text.split(",")
-    else:
-        text, header, _ = quoted.read(line)
+def _header(source: TextIO, path: Path) -> tuple[str, int]:
+    """The header's text and how many lines it takes (more than one only if a quoted
+    column name holds a line break)."""
+    line, lines = next(source, ""), 1
+    if not is_plain(line):
+        line, _, continuation_lines = QuotedRecords(source).read(line)
+        lines += continuation_lines
+    text = line.rstrip("\r\n")
     if not text:
         raise PracticeListError(f"{path} has no header row: its first line is empty.")
-    return text, header
+    return text, lines
+
+
+def _score_in_order(
+    batches: Iterator[Batch], submit: Submit, workers: int, tally: "_Tally"
+) -> None:
+    """Score the batches, taking each result back in the order the batches were read."""
+    pending: collections.deque[concurrent.futures.Future[ScoredBatch]] = collections.deque()
+    for batch in batches:
+        pending.append(submit(batch))
+        # A few batches in hand keep every worker busy without reading the whole list in.
+        if len(pending) > 2 * workers:
+            tally.add(pending.popleft().result())
+    while pending:
+        tally.add(pending.popleft().result())
 
 
 class _Tally:
-    """Counts and risks gathered while scoring, turned into a summary at the end."""
+    """Writes scored batches in order and gathers what the summary needs from them."""
 
-    def __init__(self) -> None:
-        self.rows_read = 0
-        self.refused = 0
-        self.meeting_nice_cg146 = 0
-        self.previous_fracture = 0
+    def __init__(
+        self,
+        write: Callable[[str], object],
+        on_refused: RefusedRowHandler | None,
+        on_progress: ProgressHandler | None,
+    ) -> None:
+        self._write, self._on_refused, self._on_progress = write, on_refused, on_progress
+        self.rows_read = self.refused = self.meeting_nice_cg146 = self.previous_fracture = 0
         self.major_osteoporotic: list[float] = []
         self.hip: list[float] = []
 
-    def refuse(self, cells: list[str], reason: str, width: int) -> str:
-        """The output line for a row that cannot be scored: blank risks, reason in `error`.
-
-        The row is rebuilt from its cells, padded or cut to the header's width, so the
-        result columns stay under their headings even when it has too many or too few
-        values.
-        """
-        self.refused += 1
-        fitted = cells[:width] + [""] * (width - len(cells))
-        return csv_line([*fitted, "", "", "", "", reason])
+    def add(self, batch: ScoredBatch) -> None:
+        self._write(batch.output)
+        self.major_osteoporotic += batch.major_osteoporotic
+        self.hip += batch.hip
+        self.meeting_nice_cg146 += batch.meeting_nice_cg146
+        self.previous_fracture += batch.previous_fracture
+        self.refused += len(batch.refused)
+        self.rows_read += len(batch.hip) + len(batch.refused)
+        if self._on_refused is not None:
+            for line_number, reason in batch.refused:
+                self._on_refused(line_number, reason)
+        if self._on_progress is not None:
+            self._on_progress(self.rows_read)
 
     def summary(self, assumptions: tuple[str, ...]) -> CaseFindingSummary:
         return CaseFindingSummary(
@@ -174,55 +209,6 @@ class _Tally:
             hip=spread_of(self.hip),
             assumptions=assumptions,
         )
-
-
-def _score_rows(
-    source: TextIO,
-    quoted: QuotedRecords,
-    write: Callable[[str], object],
-    scorer: RowScorer,
-    on_refused: RefusedRowHandler | None,
-    on_progress: ProgressHandler | None,
-) -> _Tally:
-    """The hot loop: read, score, write and count each row (kept flat: it runs per person).
-
-    A scored row is written as its original text with the results appended, so every
-    input cell reaches the output exactly as it was.
-    """
-    tally = _Tally()
-    score, add_mof, add_hip = scorer.score, tally.major_osteoporotic.append, tally.hip.append
-    rows_read = meeting_nice_cg146 = previous_fracture = 0
-    line_number = 1  # the header
-    for line in source:
-        line_number += 1
-        first_line = line_number
-        if '"' not in line:  # is_plain(line), inlined: it runs for every row
-            text = line.rstrip("\r\n")
-            cells = text.split(",")
-        else:
-            text, cells, continuation_lines = quoted.read(line)
-            line_number += continuation_lines
-        if not text:
-            continue  # a blank line is not a person
-        rows_read += 1
-        try:
-            mof, hip, bmi_used, notes, meets_criteria, had_fracture = score(cells)
-        except RiskInputError as problem:
-            write(tally.refuse(cells, str(problem), scorer.width))
-            if on_refused is not None:
-                on_refused(first_line, str(problem))
-            continue
-        add_mof(mof)
-        add_hip(hip)
-        meeting_nice_cg146 += meets_criteria
-        previous_fracture += had_fracture
-        write(f"{text},{mof:.6f},{hip:.6f},{bmi_used:.2f},{notes and csv_cell(notes)},{LINE_END}")
-        if on_progress is not None and not rows_read % PROGRESS_EVERY_ROWS:
-            on_progress(rows_read)
-    tally.rows_read = rows_read
-    tally.meeting_nice_cg146 = meeting_nice_cg146
-    tally.previous_fracture = previous_fracture
-    return tally
 
 
 def spread_of(risks: list[float]) -> RiskSpread | None:

@@ -21,6 +21,13 @@ def is_plain(line: str) -> bool:
     return '"' not in line
 
 
+def cells_of(record: str) -> list[str]:
+    """The cells of one record's text (which may hold line breaks inside quoted cells)."""
+    if '"' not in record:
+        return record.split(",")
+    return next(csv.reader([record]), [])
+
+
 class QuotedRecords:
     """Reads records that need the csv module from the same lines the caller iterates.
 
