@@ -1,0 +1,169 @@
+"""Helpers for benchmarks that serve BoneCheck over HTTP: gunicorn, a database, a load generator.
+
+Gunicorn runs as a child process exactly as it would in production; load comes
+from wrk when it is installed (scripts/install-system-packages.sh bench) and
+from a small multi-threaded Python client otherwise. Each figure printed says
+which generator produced it, as the Python client is slower and saturates first.
+"""
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+# Two sync workers: gunicorn's default worker, one request at a time per process.
+# A sync worker closes the connection after each response, so every request also
+# pays a loopback TCP connect; both apps in a run pay it alike, so the ratio is
+# fair (gthread keeps connections alive but measured slower on this machine).
+GUNICORN_SETTINGS = ["--workers", "2", "--worker-class", "sync"]
+
+
+def free_port() -> int:
+    """A TCP port nobody is listening on at the moment."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def migrate_sqlite(path: Path) -> str:
+    """Build a fresh SQLite database at `path` with the migrations; return its URL."""
+    url = f"sqlite:///{path}"
+    env = {**os.environ, "BONECHECK_ENV": "test", "TEST_DATABASE_URL": url, "FLASK_APP": "wsgi"}
+    subprocess.run(
+        [str(GUNICORN.with_name("flask")), "db", "upgrade"],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )
+    return url
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict | None = None, cwd: Path = ROOT):
+    """Serve `app_spec` (module:variable) with GUNICORN_SETTINGS; yield its base URL."""
+    port = free_port()
+    command = [str(GUNICORN), *GUNICORN_SETTINGS, "--bind", f"127.0.0.1:{port}", app_spec]
+    process = subprocess.Popen(
+        command, cwd=cwd, env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        _wait_until_listening(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_listening(port: int, process: subprocess.Popen, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped at start:\n{process.stderr.read()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not listen on port {port} within {seconds} s")
+
+
+@dataclass
+class LoadResult:
+    """What one load run measured."""
+
+    requests_per_second: float
+    requests: int
+    errors: int
+    generator: str
+
+
+def measure(url: str, seconds: float = 10, connections: int = 8, cookie: str = "") -> LoadResult:
+    """Send GET `url` as fast as `connections` keep-alive clients can for `seconds`."""
+    check_once(url, cookie)
+    if shutil.which("wrk"):
+        return _measure_with_wrk(url, seconds, connections, cookie)
+    return _measure_with_threads(url, seconds, connections, cookie)
+
+
+def check_once(url: str, cookie: str = "") -> bytes:
+    """GET `url` once and insist on a 200, so a benchmark never times an error page."""
+    host, port, path = _split(url)
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    connection.request("GET", path, headers=_headers(cookie))
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    if response.status != 200:
+        raise RuntimeError(f"{url} answered {response.status}, not 200")
+    return body
+
+
+def _measure_with_wrk(url: str, seconds: float, connections: int, cookie: str) -> LoadResult:
+    command = ["wrk", "--threads", "2", "--connections", str(connections),
+               "--duration", f"{max(1, round(seconds))}s", "--latency", url]
+    if cookie:
+        command[1:1] = ["--header", f"Cookie: {cookie}"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    errors += sum(map(int, socket_errors.groups())) if socket_errors else 0
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return LoadResult(rate, total, errors, "wrk")
+
+
+def _measure_with_threads(url: str, seconds: float, connections: int, cookie: str) -> LoadResult:
+    host, port, path = _split(url)
+    counts = [[0, 0] for _ in range(connections)]
+    stop = time.monotonic() + seconds
+
+    def client(tally: list[int]) -> None:
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        while time.monotonic() < stop:
+            try:
+                connection.request("GET", path, headers=_headers(cookie))
+                response = connection.getresponse()
+                response.read()
+                tally[0 if response.status == 200 else 1] += 1
+            except (OSError, http.client.HTTPException):
+                tally[1] += 1
+                connection.close()
+                connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(tally,)) for tally in counts]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    done = sum(tally[0] for tally in counts)
+    errors = sum(tally[1] for tally in counts)
+    return LoadResult(done / elapsed, done + errors, errors, "python threads")
+
+
+def _split(url: str) -> tuple[str, int, str]:
+    match = re.fullmatch(r"http://([^:/]+):(\d+)(/.*)?", url)
+    return match.group(1), int(match.group(2)), match.group(3) or "/"
+
+
+def _headers(cookie: str) -> dict:
+    return {"Cookie": cookie} if cookie else {}
