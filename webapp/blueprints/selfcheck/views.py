@@ -11,7 +11,7 @@ from datetime import date
 from flask import redirect, render_template, request, session, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from webapp.blueprints.selfcheck import bp, forms
+from webapp.blueprints.selfcheck import bp, forms, measures
 from webapp.extensions import db
 from webapp.risk import RiskInputError
 from webapp.selfcheck import advice
@@ -37,10 +37,10 @@ CONFIRMED = "check_confirmed"
 COUNTED = "check_counted"
 
 FORMS = {
-    "age": forms.AgeForm,
+    "age": measures.AgeForm,
     "sex": forms.SexForm,
-    "height": forms.HeightForm,
-    "weight": forms.WeightForm,
+    "height": measures.HeightForm,
+    "weight": measures.WeightForm,
     "ethnicity": forms.EthnicityForm,
     "smoking": forms.SmokingForm,
     "alcohol": forms.AlcoholForm,
@@ -53,7 +53,7 @@ FORMS = {
     "medicines": forms.MedicinesForm,
     "other_risk_factors": forms.OtherRiskFactorsForm,
 }
-IMPERIAL_FORMS = {"height": forms.HeightImperialForm, "weight": forms.WeightImperialForm}
+IMPERIAL_FORMS = {"height": measures.HeightImperialForm, "weight": measures.WeightImperialForm}
 UNIT_SWITCH_TEXT = {
     ("height", "metric"): "Enter your height in feet and inches instead",
     ("height", "imperial"): "Enter your height in centimetres instead",
@@ -158,7 +158,7 @@ for _question in QUESTIONS:
 @bp.route("/date-of-birth", methods=["GET", "POST"])
 def date_of_birth():
     """The age question, answered with a date of birth (the date itself is never kept)."""
-    return _ask("age", forms.DateOfBirthForm, back_url=url_for("selfcheck.age"))
+    return _ask("age", measures.DateOfBirthForm, back_url=url_for("selfcheck.age"))
 
 
 @bp.route("/under-50", methods=["GET", "POST"])

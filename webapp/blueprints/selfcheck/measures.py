@@ -1,0 +1,274 @@
+"""The questions answered by typing numbers: age (or date of birth), height and weight.
+
+Numbers are read with webapp.selfcheck.measurements, which accepts only plain digits, and
+checked against ranges a person could have. Height and weight are also checked together:
+a pair that gives a BMI no adult could have is a typing mistake, not a person.
+"""
+
+from datetime import date
+
+from wtforms.validators import ValidationError
+
+from webapp.blueprints.selfcheck.questions import Question, grouped_inputs
+from webapp.forms.widgets import StringField
+from webapp.risk import bmi_from_height_weight
+from webapp.risk.bmi import HIGHEST_PLAUSIBLE_BMI, LOWEST_PLAUSIBLE_BMI
+from webapp.selfcheck import advice, answers, measurements
+
+AGE_RANGE = (18, 120)
+HEIGHT_CM_RANGE = (120, 230)
+# 4 feet to 7 feet 6 inches: 121.92 cm to 228.6 cm.
+HEIGHT_IMPERIAL_RANGE = ((4, 0), (7, 6))
+WEIGHT_KG_RANGE = (30, 250)
+# 5 stone to 39 stone: 31.75 kg to 247.66 kg.
+WEIGHT_IMPERIAL_RANGE = (5, 39)
+
+
+# Age ---------------------------------------------------------------------------------------
+class AgeForm(Question):
+    question = "How old are you?"
+    age = StringField(question, description=advice.AGE_HINT)
+
+    @classmethod
+    def initial(cls, answers_so_far):
+        age = answers_so_far.get("age")
+        return {"age": str(age["years"])} if age else {}
+
+    def validate_age(self, field):
+        if measurements.is_blank(field.data):
+            raise ValidationError("Enter your age in years")
+        years = measurements.read_whole_number(field.data)
+        if years is None:
+            raise ValidationError("Age must be a whole number, like 67")
+        lowest, highest = AGE_RANGE
+        if not lowest <= years <= highest:
+            raise ValidationError(f"Age must be between {lowest} and {highest}")
+
+    def answer(self):
+        years = measurements.read_whole_number(self.age.data)
+        return answers.age_answer(years, from_date_of_birth=False)
+
+    def render_question(self):
+        return self.age(
+            heading=True, width=3, inputmode="numeric", autocomplete="off", suffix="years",
+            spellcheck=False,
+        )
+
+
+class DateOfBirthForm(Question):
+    """Age worked out from a date of birth; the date itself is never kept."""
+
+    question = "What is your date of birth?"
+    day = StringField("Day")
+    month = StringField("Month")
+    year = StringField("Year")
+
+    def problem(self):
+        parts = {name: self[name] for name in ("day", "month", "year")}
+        if all(measurements.is_blank(field.data) for field in parts.values()):
+            return self.day, "Enter your date of birth"
+        for name, field in parts.items():
+            if measurements.is_blank(field.data):
+                return field, f"Date of birth must include a {name}"
+        numbers = {name: measurements.read_whole_number(f.data) for name, f in parts.items()}
+        if numbers["year"] is None or not 1000 <= numbers["year"] <= 9999:
+            return self.year, "Year must include 4 numbers, like 1958"
+        born = None
+        if numbers["day"] is not None and numbers["month"] is not None:
+            born = measurements.real_date(numbers["year"], numbers["month"], numbers["day"])
+        if born is None:
+            return self.day, "Date of birth must be a real date"
+        if born >= self.today:
+            return self.day, "Date of birth must be in the past"
+        lowest, highest = AGE_RANGE
+        if not lowest <= measurements.age_on(born, self.today) <= highest:
+            return self.year, (
+                f"Check your date of birth: you must be {lowest} to {highest} years old"
+            )
+        return None
+
+    def answer(self):
+        born = date(*(int(self[name].data) for name in ("year", "month", "day")))
+        years = measurements.age_on(born, self.today)
+        return answers.age_answer(years, from_date_of_birth=True)
+
+    def render_question(self):
+        items = [
+            (self.day, 2, "bday-day", "numeric"),
+            (self.month, 2, "bday-month", "numeric"),
+            (self.year, 4, "bday-year", "numeric"),
+        ]
+        return grouped_inputs(self, "date-of-birth", "For example, 15 3 1958", items)
+
+
+# Height and weight -------------------------------------------------------------------------
+def _number_text(number: float | None) -> str | None:
+    return None if number is None else f"{round(number, 2):g}"
+
+
+def _implausible_bmi(height_cm: float | None, weight_kg: float | None, measure: str):
+    """A message if this height and weight together give a BMI no adult could have."""
+    if height_cm is None or weight_kg is None:
+        return None
+    bmi = bmi_from_height_weight(height_cm, weight_kg)
+    if LOWEST_PLAUSIBLE_BMI <= bmi <= HIGHEST_PLAUSIBLE_BMI:
+        return None
+    other = "weight" if measure == "height" else "height"
+    return (
+        f"Check your {measure}. With the {other} you gave, it gives a body mass index (BMI) "
+        f"of {bmi:.0f}, which cannot be right"
+    )
+
+
+class _Measure(Question):
+    """Height or weight in one unit; the other measure is known when checking the BMI."""
+
+    other_measure: float | None = None
+
+    def fit_to(self, answers_so_far):
+        other = "weight" if self.key == "height" else "height"
+        other_unit = "kg" if other == "weight" else "cm"
+        self.other_measure = (answers_so_far.get(other) or {}).get(other_unit)
+
+    def _check_bmi(self, value: float):
+        height, weight = (value, self.other_measure) if self.key == "height" else (
+            self.other_measure, value
+        )
+        return _implausible_bmi(height, weight, self.key)
+
+
+class _SingleMeasure(_Measure):
+    """A height in centimetres or a weight in kilograms."""
+
+    unit = ""
+    low_high = (0, 0)
+    blank_message = number_message = ""
+
+    @classmethod
+    def initial(cls, answers_so_far):
+        return {cls.key: _number_text((answers_so_far.get(cls.key) or {}).get(cls.unit))}
+
+    def problem(self):
+        field = self[self.key]
+        if measurements.is_blank(field.data):
+            return field, self.blank_message
+        value = measurements.read_decimal_number(field.data)
+        if value is None:
+            return field, self.number_message
+        lowest, highest = self.low_high
+        if not lowest <= value <= highest:
+            low, high = f"{lowest} {self.unit}", f"{highest} {self.unit}"
+            return field, f"{self.key.capitalize()} must be between {low} and {high}"
+        message = self._check_bmi(value)
+        return (field, message) if message else None
+
+    def answer(self):
+        return {self.unit: measurements.read_decimal_number(self[self.key].data)}
+
+    def render_question(self):
+        return self[self.key](
+            heading=True, width=4, inputmode="decimal", autocomplete="off", suffix=self.unit,
+            spellcheck=False,
+        )
+
+
+class HeightForm(_SingleMeasure):
+    question = "What is your height?"
+    key, unit, low_high = "height", "cm", HEIGHT_CM_RANGE
+    blank_message = "Enter your height in centimetres"
+    number_message = "Height must be a number, like 165"
+    height = StringField(question, description="Enter your height in centimetres, like 165.")
+
+
+class WeightForm(_SingleMeasure):
+    question = "What is your weight?"
+    key, unit, low_high = "weight", "kg", WEIGHT_KG_RANGE
+    blank_message = "Enter your weight in kilograms"
+    number_message = "Weight must be a number, like 70"
+    weight = StringField(question, description="Enter your weight in kilograms, like 70.")
+
+
+class _TwoPartMeasure(_Measure):
+    """A height in feet and inches, or a weight in stones and pounds."""
+
+    # Filled in by each subclass: field names, words, and how to convert.
+    major, minor = "", ""
+    minor_per_major = 12
+    example = (5, 4)
+    range_message = ""
+
+    def _parts(self):
+        major = measurements.read_whole_number(self[self.major].data)
+        minor_text = self[self.minor].data
+        minor = 0.0 if measurements.is_blank(minor_text) else (
+            measurements.read_decimal_number(minor_text)
+        )
+        return major, minor
+
+    def problem(self):
+        major_field, minor_field = self[self.major], self[self.minor]
+        if measurements.is_blank(major_field.data):
+            if measurements.is_blank(minor_field.data):
+                return major_field, f"Enter your {self.key} in {self.major} and {self.minor}"
+            return major_field, f"Enter your {self.key} in {self.major}"
+        major, minor = self._parts()
+        major_word, minor_word = self.major.capitalize(), self.minor.capitalize()
+        if major is None:
+            return major_field, f"{major_word} must be a whole number, like {self.example[0]}"
+        if minor is None:
+            return minor_field, f"{minor_word} must be a number, like {self.example[1]}"
+        if minor >= self.minor_per_major:
+            return minor_field, f"{minor_word} must be less than {self.minor_per_major}"
+        lowest, highest = self.low_high
+        total = major * self.minor_per_major + minor
+        if not lowest <= total <= highest:
+            return major_field, self.range_message
+        message = self._check_bmi(self.converted(major, minor))
+        return (major_field, message) if message else None
+
+    def answer(self):
+        major, minor = self._parts()
+        converted = self.converted(major, minor)
+        return {self.metric_unit: converted, self.major: major, self.minor: minor}
+
+    @classmethod
+    def initial(cls, answers_so_far):
+        given = answers_so_far.get(cls.key) or {}
+        return {cls.major: _number_text(given.get(cls.major)),
+                cls.minor: _number_text(given.get(cls.minor))}
+
+    def render_question(self):
+        # Whole feet or stones; inches and pounds may have a decimal point.
+        items = [(self[self.major], 2, "off", "numeric"), (self[self.minor], 3, "off", "decimal")]
+        return grouped_inputs(self, f"{self.key}-imperial", self.group_hint, items)
+
+
+class HeightImperialForm(_TwoPartMeasure):
+    question = "What is your height?"
+    key, metric_unit = "height", "cm"
+    major, minor, minor_per_major, example = "feet", "inches", 12, (5, 4)
+    (low_feet, low_inches), (high_feet, high_inches) = HEIGHT_IMPERIAL_RANGE
+    low_high = (low_feet * 12 + low_inches, high_feet * 12 + high_inches)
+    range_message = "Height must be between 4 feet and 7 feet 6 inches"
+    group_hint = "Enter your height in feet and inches, like 5 feet 4 inches."
+    feet = StringField("Feet")
+    inches = StringField("Inches")
+
+    @staticmethod
+    def converted(feet, inches):
+        return measurements.centimetres_from_feet_and_inches(feet, inches)
+
+
+class WeightImperialForm(_TwoPartMeasure):
+    question = "What is your weight?"
+    key, metric_unit = "weight", "kg"
+    major, minor, minor_per_major, example = "stones", "pounds", 14, (10, 7)
+    low_high = (WEIGHT_IMPERIAL_RANGE[0] * 14, WEIGHT_IMPERIAL_RANGE[1] * 14)
+    range_message = "Weight must be between 5 stone and 39 stone"
+    group_hint = "Enter your weight in stones and pounds, like 10 stone 7 pounds."
+    stones = StringField("Stones")
+    pounds = StringField("Pounds")
+
+    @staticmethod
+    def converted(stones, pounds):
+        return measurements.kilograms_from_stones_and_pounds(stones, pounds)
