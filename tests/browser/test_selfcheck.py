@@ -152,7 +152,6 @@ def test_every_selfcheck_page_and_its_errors_are_accessible(context, page, paths
         ):
             side_page.goto(urljoin(page.url, href))
             log.scan_with_errors(side_page, "alternative")
-        page.reload()
 
     walk_to_result(page, paths["result"], on_question=scan_question_and_its_alternatives)
     log.scan(page, "result")
