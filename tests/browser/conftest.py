@@ -116,13 +116,17 @@ def page(context):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     """After a browser test passes, fail it if its pages logged any problem."""
-    result = yield
     watched = item.stash.get(WATCH, None)
+    try:
+        result = yield
+    except BaseException:
+        # The test failed on its own; what the browser logged may explain why.
+        if watched is not None and watched[0].problems:
+            item.add_report_section("call", "browser problems", watched[0].report())
+        raise
     if watched is not None:
         watch, context = watched
         watch.settle(context)
         if watch.problems:
-            pytest.fail(
-                "the browser reported problems:\n" + watch.report(), pytrace=False
-            )
+            pytest.fail("the browser reported problems:\n" + watch.report(), pytrace=False)
     return result

@@ -76,8 +76,10 @@ class PageWatch:
     def settle(self, context) -> None:
         """Let every open page finish what it started, so late reports are heard."""
         for page in context.pages:
-            if not page.is_closed():
-                page.evaluate(SETTLE)
+            if page.is_closed():
+                continue
+            page.wait_for_load_state()
+            page.evaluate(SETTLE)
 
     def report(self) -> str:
         """The problems, one a line, for a test failure."""
