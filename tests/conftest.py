@@ -7,6 +7,7 @@ migrations (`flask db upgrade`), and every table is emptied after each test.
 
 import pytest
 from flask_migrate import upgrade
+from jinja2 import FileSystemBytecodeCache
 
 from config import TestConfig
 from tests.postgres_server import PostgresServer
@@ -75,9 +76,16 @@ def backend(request):
     return getattr(request, "param", "sqlite")
 
 
+@pytest.fixture(scope="session")
+def _template_cache(tmp_path_factory):
+    """Compiled templates shared by every test's app: compiling the NHS.UK macros is slow."""
+    return FileSystemBytecodeCache(str(tmp_path_factory.mktemp("jinja")))
+
+
 @pytest.fixture
-def app(backend, _database_urls):
+def app(backend, _database_urls, _template_cache):
     app = create_app(_config_for(_database_urls(backend)))
+    app.jinja_env.bytecode_cache = _template_cache
     with app.app_context():
         yield app
         db.session.remove()
