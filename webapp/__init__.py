@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one place."""
+    from webapp.blueprints.admin_listings import bp as admin_listings_bp
     from webapp.blueprints.admin_staff import bp as admin_staff_bp
     from webapp.blueprints.assets import bp as assets_bp
     from webapp.blueprints.groups import bp as groups_bp
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     # sign-out; admin_staff is admins only (webapp.auth.guards).
     app.register_blueprint(staff_auth_bp, url_prefix="/staff")
     app.register_blueprint(admin_staff_bp, url_prefix="/admin")
+    app.register_blueprint(admin_listings_bp, url_prefix="/admin/support-groups")
 
 
 def register_security_headers(app: Flask) -> None:

@@ -1,0 +1,191 @@
+"""Views for the listing admin pages: thin, each calls one service and commits once."""
+
+from datetime import datetime
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from webapp.blueprints.admin_listings import bp
+from webapp.blueprints.admin_listings.forms import ConfirmForm, ListingForm, UploadForm
+from webapp.extensions import db
+from webapp.groups import csv_io, listings
+from webapp.groups.validation import COLUMNS, check_listing, values_from_group
+from webapp.models.groups import SupportGroup
+
+GROUPS_PER_PAGE = 50
+# Values a listing keeps from before when it is edited: they have their own buttons.
+KEPT_ON_EDIT = ("example", "hidden", "checked_by", "checked_on")
+
+
+def _today():
+    return datetime.now(ZoneInfo("Europe/London")).date()
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+@bp.route("/")
+def group_list():
+    """Every support group listing, with when it was last checked."""
+    page = db.paginate(
+        select(SupportGroup).order_by(SupportGroup.name),
+        per_page=GROUPS_PER_PAGE, max_per_page=GROUPS_PER_PAGE,
+    )  # fmt: skip
+    return render_template(
+        "admin_listings/list.html",
+        page=page,
+        today=_today(),
+        needs_checking=listings.needs_checking,
+        confirm_form=ConfirmForm(formdata=None),
+    )
+
+
+@bp.route("/add", methods=["GET", "POST"])
+def add_group():
+    """Add a support group listing."""
+    form = ListingForm()
+    if form.validate_on_submit():
+        details = _checked_details(form, {})
+        save = partial(listings.add_group, db.session, details, _actor())
+        if details is not None and _saved(form, save):
+            flash(f"{details.name} has been added.")
+            return redirect(url_for("admin_listings.group_list"))
+    return render_template("admin_listings/form.html", form=form, group=None, confirm_form=None)
+
+
+@bp.route("/<int:group_id>/edit", methods=["GET", "POST"])
+def edit_group(group_id: int):
+    """Change a listing's details."""
+    group = db.get_or_404(SupportGroup, group_id)
+    kept = {name: values_from_group(group, _today())[name] for name in KEPT_ON_EDIT}
+    form = ListingForm(data=values_from_group(group, _today()))
+    if form.validate_on_submit():
+        details = _checked_details(form, kept)
+        save = partial(listings.update_group, db.session, group, details, _actor())
+        if details is not None and _saved(form, save):
+            flash(f"{group.name} has been changed.")
+            return redirect(url_for("admin_listings.group_list"))
+    return render_template(
+        "admin_listings/form.html", form=form, group=group, confirm_form=ConfirmForm(formdata=None)
+    )
+
+
+def _checked_details(form: ListingForm, kept: dict):
+    """The shared checks' clean details, or None with their messages on the form's fields."""
+    values = {name: form[name].data for name in COLUMNS if name in form} | kept
+    details, errors = check_listing(values, _today())
+    for name, message in errors.items():
+        if name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            form.form_errors.append(message)
+    return details
+
+
+def _saved(form: ListingForm, save) -> bool:
+    """Save, mark checked if asked, and commit; False (with a message) if the reference clashes."""
+    try:
+        group = save()
+    except listings.DuplicateReferenceError:
+        form.reference.errors = [*form.reference.errors, "Another listing uses this reference"]
+        return False
+    if form.checked.data == "yes":
+        listings.mark_checked(db.session, group, _actor(), _today())
+    db.session.commit()
+    return True
+
+
+@bp.route("/<int:group_id>/hide", methods=["POST"])
+def hide_group(group_id: int):
+    """Hide a listing from the public finder."""
+    return _set_hidden(group_id, True)
+
+
+@bp.route("/<int:group_id>/show", methods=["POST"])
+def show_group(group_id: int):
+    """Show a hidden listing in the public finder again."""
+    return _set_hidden(group_id, False)
+
+
+def _set_hidden(group_id: int, hidden: bool):
+    group = db.get_or_404(SupportGroup, group_id)
+    if ConfirmForm().validate_on_submit():
+        listings.set_hidden(db.session, group, hidden, _actor())
+        db.session.commit()
+        flash(f"{group.name} is now {'hidden from' if hidden else 'shown to'} the public.")
+    return redirect(url_for("admin_listings.edit_group", group_id=group.id))
+
+
+@bp.route("/<int:group_id>/mark-checked", methods=["POST"])
+def mark_checked(group_id: int):
+    """Record that the signed-in admin confirmed the listing's details today."""
+    group = db.get_or_404(SupportGroup, group_id)
+    if ConfirmForm().validate_on_submit():
+        listings.mark_checked(db.session, group, _actor(), _today())
+        db.session.commit()
+        flash(f"{group.name} has been marked as checked today.")
+    return redirect(url_for("admin_listings.group_list"))
+
+
+@bp.route("/<int:group_id>/delete", methods=["GET", "POST"])
+def delete_group(group_id: int):
+    """Confirm, then delete a listing for good."""
+    group = db.get_or_404(SupportGroup, group_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = group.name
+        listings.delete_group(db.session, group, _actor())
+        db.session.commit()
+        flash(f"{name} has been deleted.")
+        return redirect(url_for("admin_listings.group_list"))
+    return render_template("admin_listings/delete.html", group=group, form=form)
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+def upload():
+    """Import a CSV file of listings: all of it, or none of it."""
+    form = UploadForm()
+    problems = []
+    if form.validate_on_submit():
+        problems, result = _import(form)
+        if result is not None:
+            db.session.commit()
+            flash(f"Imported the file: {result.added} listings added, {result.updated} changed.")
+            return redirect(url_for("admin_listings.group_list"))
+    return render_template("admin_listings/upload.html", form=form, problems=problems)
+
+
+def _import(form: UploadForm):
+    """(problems, result): the file's problems and no result, or the import's result."""
+    upload = form.listings.data
+    if upload is None or not getattr(upload, "filename", ""):
+        form.listings.errors = [*form.listings.errors, "Choose a CSV file to upload"]
+        return [], None
+    data = upload.read(csv_io.MAX_IMPORT_BYTES + 1)
+    try:
+        return [], csv_io.import_listings(db.session, data, _today(), _actor())
+    except csv_io.ListingFileError as error:
+        message = str(error)
+        problems = []
+    except csv_io.ListingRowsError as error:
+        message = f"The file has {len(error.problems)} problems. Nothing was imported"
+        problems = error.problems
+    db.session.rollback()
+    form.listings.errors = [*form.listings.errors, message]
+    return problems, None
+
+
+@bp.route("/export.csv")
+def export():
+    """Every listing as a CSV file in the import format."""
+    body = csv_io.export_listings(db.session, _today())
+    filename = f"support-group-listings-{_today():%Y-%m-%d}.csv"
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
