@@ -9,7 +9,9 @@ seed_cli = AppGroup("seed", help="Load example data for the embedded default.")
 @seed_cli.command("demo")
 def seed_demo() -> None:
     """Load plainly fictional demo data (safe to run more than once)."""
+    from webapp.cli.groups import seed_demo_listings
     from webapp.cli.staff import seed_demo_staff
 
     seed_demo_staff()
+    seed_demo_listings()
     click.echo("Demo data is up to date.")

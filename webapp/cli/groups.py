@@ -1,0 +1,71 @@
+"""`flask groups import FILE.csv` and `flask groups export`: support group listings as CSV."""
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from flask.cli import AppGroup
+
+from webapp.extensions import db
+from webapp.groups import csv_io
+from webapp.groups.demo import load_demo_listings
+
+groups_cli = AppGroup("groups", help="Support group listings: import and export CSV files.")
+
+
+def _today():
+    return datetime.now(ZoneInfo("Europe/London")).date()
+
+
+@groups_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_listings(path: Path) -> None:
+    """Import listings from a CSV file: all of it, or none of it (docs/listings-csv.md)."""
+    if path.stat().st_size > csv_io.MAX_IMPORT_BYTES:
+        raise click.ClickException(
+            f"{path.name} is too big: it must be "
+            f"{csv_io.MAX_IMPORT_BYTES // (1024 * 1024)} MB or smaller. Nothing was imported."
+        )
+    with path.open("rb") as handle:
+        data = handle.read(csv_io.MAX_IMPORT_BYTES + 1)
+    try:
+        result = csv_io.import_listings(db.session, data, _today(), actor=None)
+    except csv_io.ListingFileError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{path.name}: {error}. Nothing was imported.") from None
+    except csv_io.ListingRowsError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{path.name} has {len(error.problems)} problems. Nothing was imported."
+        ) from None
+    db.session.commit()
+    click.echo(f"Imported {path.name}: {result.added} listings added, {result.updated} changed.")
+
+
+@groups_cli.command("export")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the screen.",
+)  # fmt: skip
+def export_listings(output: Path | None) -> None:
+    """Write every listing as CSV, in the format `flask groups import` reads."""
+    body = csv_io.export_listings(db.session, _today())
+    if output is None:
+        click.echo(body, nl=False)
+        return
+    output.write_text(body, encoding="utf-8", newline="")
+    click.echo(f"Wrote {body.count(chr(10)) - 1} listings to {output}.", err=True)
+
+
+def seed_demo_listings() -> None:
+    """For `flask seed demo`: the made-up groups and services (safe to run again)."""
+    try:
+        groups, services = load_demo_listings(db.session, _today())
+    except ValueError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Example support groups: {groups}; example Fracture Liaison Services: {services}.")
