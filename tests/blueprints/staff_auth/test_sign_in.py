@@ -189,3 +189,16 @@ def test_a_copied_cookie_is_refused_after_thirty_idle_minutes(client, app, datab
         replay = app.test_client()
         replay.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
         assert replay.get("/staff/").location.startswith("/staff/sign-in")
+
+
+def test_five_wrong_codes_lock_the_account_and_end_the_half_signed_in_session(client, database):
+    staff = create_staff_member(database, with_security_code=True)
+    _password(client, staff.email)
+    for _ in range(4):
+        assert "not right" in error_messages(post_form(client, CODE, {"code": "000000"}))[0]
+    page = post_form(client, CODE, {"code": "000000"})
+    assert page.h1.get_text(strip=True) == "Sign in to BoneCheck"
+    assert "locked" in error_messages(page)[0]
+    assert client.get(CODE).location == SIGN_IN
+    assert "locked" in error_messages(post_form(client, SIGN_IN, {
+        "email": staff.email, "password": PASSWORD}))[0]
