@@ -7,7 +7,14 @@ from sqlalchemy import event
 
 from tests.groups.factories import TODAY, create_group, online_values
 from webapp.groups.fls import add_service, check_service
-from webapp.groups.search import find_groups_near, find_services_near, groups_in_region
+from webapp.groups.search import (
+    MOST_NEARBY,
+    MOST_ONLINE,
+    find_groups_near,
+    find_services_near,
+    groups_in_region,
+    online_groups,
+)
 from webapp.postcodes import district_centre
 
 
@@ -41,8 +48,12 @@ def test_nearest_in_person_groups_first_then_online(database):
     assert search.nearby[0].about_miles == 1  # same district: "about 1 mile", never 0
     newcastle = search.nearby[3]
     assert 12 <= newcastle.miles <= 15
-    # A group that meets both ways is shown once, with its distance, not again as online.
-    assert [found.group.name for found in search.online] == ["Bones Online (example)"]
+    # Groups that meet online follow, whatever their distance: here one that
+    # meets both ways (also listed above, with its distance) and one online only.
+    assert [found.group.name for found in search.online] == [
+        "Bones Online (example)", "Both ways group"
+    ]
+    assert (search.nearby_total, search.online_total) == (4, 2)
 
 
 def test_widening_the_distance_finds_more(database):
@@ -56,7 +67,7 @@ def test_nothing_nearby_still_offers_online_groups(database):
     _setup(database)
     search = find_groups_near(database, district_centre("IV1"), 25, TODAY)
     assert search.nearby == []
-    assert len(search.online) == 2  # the online group and the one that meets both ways
+    assert search.online_total == 2  # the online group and the one that meets both ways
 
 
 def test_results_carry_the_next_meeting_and_a_staleness_flag(database):
@@ -82,8 +93,9 @@ def test_a_search_costs_the_same_number_of_queries_however_many_listings(databas
         find_groups_near(database, district_centre("DH1"), 25, TODAY)
     finally:
         event.remove(engine, "before_cursor_execute", _counter.last)
-    # In-person groups, online groups, services, and their covered districts.
-    assert len(statements) == 4
+    # Points in the box, the rows shown, online groups and their count, the
+    # services covering the district, and their covered districts.
+    assert len(statements) == 6
 
 
 def _counter(statements):
@@ -121,8 +133,20 @@ def test_a_northern_ireland_district_finds_services_that_cover_it(database):
     assert find_services_near(database, "BT60") == []
 
 
+def test_long_lists_are_cut_short_with_their_totals(database):
+    for n in range(MOST_NEARBY + 3):
+        create_group(database, name=f"Group {n:02}", venue_postcode="DH1")
+    for n in range(MOST_ONLINE + 2):
+        create_group(database, **online_values(name=f"Online {n}"))
+    search = find_groups_near(database, district_centre("DH1"), 25, TODAY)
+    assert len(search.nearby) == MOST_NEARBY and search.nearby_total == MOST_NEARBY + 3
+    assert len(search.online) == MOST_ONLINE and search.online_total == MOST_ONLINE + 2
+    second_page, total = online_groups(database, TODAY, limit=5, offset=5)
+    assert [item.group.name for item in second_page] == ["Online 5", "Online 6"] and total == 7
+
+
 def test_groups_by_region(database):
     _setup(database)
-    found = groups_in_region(database, "north-east", TODAY)
-    assert [item.group.town for item in found] == ["Durham"] * 4
+    found, total = groups_in_region(database, "north-east", TODAY)
+    assert [item.group.town for item in found] == ["Durham"] * 4 and total == 4
     assert "Hidden group" not in [item.group.name for item in found]

@@ -10,12 +10,12 @@ in Python for the few rows inside the box.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.groups.listings import GroupMeeting, needs_checking, next_meeting_of
 from webapp.models.groups import BOTH, IN_PERSON, ONLINE, SupportGroup
-from webapp.models.staff import FlsService
+from webapp.models.staff import FlsService, FlsServiceDistrict
 from webapp.postcodes import (
     DistrictCentre,
     bounding_box,
@@ -29,6 +29,11 @@ DISTANCE_CHOICES = (10, 25, 50, 100)
 DEFAULT_MILES = 25
 # How many Fracture Liaison Services to list when none covers the district.
 NEAREST_SERVICES = 3
+# A results page lists at most this many in-person groups (nearest first) and
+# online groups; the rest are a link away. Keeps every page short, and its cost
+# fixed however many listings there are.
+MOST_NEARBY = 20
+MOST_ONLINE = 5
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,9 @@ class GroupSearch:
     district: str
     miles: int
     nearby: list[FoundGroup] = field(default_factory=list)
+    nearby_total: int = 0
     online: list[FoundGroup] = field(default_factory=list)
+    online_total: int = 0
     services: list[FoundService] = field(default_factory=list)
 
 
@@ -74,55 +81,79 @@ def find_groups_near(
     session: Session, centre: DistrictCentre, miles: int, today: date
 ) -> GroupSearch:
     """Groups meeting in person within `miles` of the district, nearest first; then
-    every group meeting online; then the Fracture Liaison Services for the district."""
-    nearby = _groups_within(session, centre, miles, today)
-    shown = {found.group.id for found in nearby}
-    online = [found for found in online_groups(session, today) if found.group.id not in shown]
+    the first groups meeting online; then the Fracture Liaison Services for the district."""
+    nearby, nearby_total = _groups_within(session, centre, miles, today)
+    online, online_total = online_groups(session, today, limit=MOST_ONLINE)
     services = find_services_near(session, centre.district)
-    return GroupSearch(centre.district, miles, nearby, online, services)
+    return GroupSearch(
+        centre.district, miles, nearby, nearby_total, online, online_total, services
+    )
 
 
 def _groups_within(
     session: Session, centre: DistrictCentre, miles: int, today: date
-) -> list[FoundGroup]:
+) -> tuple[list[FoundGroup], int]:
+    """The nearest MOST_NEARBY groups within `miles`, and how many there are in all.
+
+    Two queries: the ids and points inside the box (plain tuples, cheap even when
+    a city's box holds hundreds), then the full rows of the few that are shown.
+    """
     box = bounding_box(centre.latitude, centre.longitude, miles)
-    rows = session.scalars(
-        select(SupportGroup).where(
+    points = session.execute(
+        select(SupportGroup.id, SupportGroup.name, SupportGroup.latitude, SupportGroup.longitude)
+        .where(
             SupportGroup.hidden.is_(False),
             SupportGroup.meeting_format.in_((IN_PERSON, BOTH)),
             SupportGroup.latitude.between(box.min_latitude, box.max_latitude),
             SupportGroup.longitude.between(box.min_longitude, box.max_longitude),
         )
     )
-    found = []
-    for group in rows:
-        distance = haversine_miles(
-            centre.latitude, centre.longitude, group.latitude, group.longitude
-        )
+    within = []
+    for group_id, name, latitude, longitude in points:
+        distance = haversine_miles(centre.latitude, centre.longitude, latitude, longitude)
         if distance <= miles:
-            found.append(_found(group, distance, today))
-    found.sort(key=lambda item: (item.miles, item.group.name))
-    return found
-
-
-def online_groups(session: Session, today: date) -> list[FoundGroup]:
-    """Every visible group that meets online, by name: open to anyone, wherever they live."""
+            within.append((distance, name, group_id))
+    within.sort()
+    shown = within[:MOST_NEARBY]
     rows = session.scalars(
-        select(SupportGroup)
-        .where(SupportGroup.hidden.is_(False), SupportGroup.meeting_format.in_((ONLINE, BOTH)))
-        .order_by(SupportGroup.name)
+        select(SupportGroup).where(SupportGroup.id.in_([group_id for *_, group_id in shown]))
     )
-    return [_found(group, None, today) for group in rows]
+    by_id = {group.id: group for group in rows}
+    found = [_found(by_id[group_id], distance, today) for distance, _, group_id in shown]
+    return found, len(within)
 
 
-def groups_in_region(session: Session, region_code: str, today: date) -> list[FoundGroup]:
-    """Every visible group listed in a region, by town then name."""
-    rows = session.scalars(
-        select(SupportGroup)
-        .where(SupportGroup.hidden.is_(False), SupportGroup.region == region_code)
-        .order_by(SupportGroup.town, SupportGroup.name)
+def online_groups(
+    session: Session, today: date, limit: int | None = None, offset: int = 0
+) -> tuple[list[FoundGroup], int]:
+    """Visible groups that meet online (some also in person), by name, and how many in all.
+
+    Open to anyone, wherever they live, so every search shows some of them.
+    """
+    visible_online = (
+        SupportGroup.hidden.is_(False), SupportGroup.meeting_format.in_((ONLINE, BOTH))
     )
-    return [_found(group, None, today) for group in rows]
+    query = select(SupportGroup).where(*visible_online).order_by(SupportGroup.name, SupportGroup.id)
+    rows = session.scalars(query.offset(offset).limit(limit)).all()
+    total = len(rows) if limit is None else _count(session, visible_online)
+    return [_found(group, None, today) for group in rows], total
+
+
+def _count(session: Session, conditions) -> int:
+    return session.scalar(select(func.count()).select_from(SupportGroup).where(*conditions))
+
+
+def groups_in_region(
+    session: Session, region_code: str, today: date, limit: int | None = None, offset: int = 0
+) -> tuple[list[FoundGroup], int]:
+    """Visible groups listed in a region, by town then name, and how many in all."""
+    in_region = (SupportGroup.hidden.is_(False), SupportGroup.region == region_code)
+    query = select(SupportGroup).where(*in_region).order_by(
+        SupportGroup.town, SupportGroup.name, SupportGroup.id
+    )
+    rows = session.scalars(query.offset(offset).limit(limit)).all()
+    total = len(rows) if limit is None else _count(session, in_region)
+    return [_found(group, None, today) for group in rows], total
 
 
 def _found(group: SupportGroup, miles: float | None, today: date) -> FoundGroup:
@@ -134,28 +165,45 @@ def find_services_near(session: Session, district: str) -> list[FoundService]:
     """Services that cover the district first; else the nearest few by hospital district.
 
     A Northern Ireland district has no centre in the GB data, so only services
-    that list it as covered can be found for it.
-
-    There are a few hundred services at most in the UK, so all visible ones are
-    read in one query (their districts come with them) and sorted here.
+    that list it as covered can be found for it. At most four queries: covering
+    services (an indexed lookup), or every hospital's district as plain tuples
+    and then the nearest few in full; and each set's covered districts.
     """
-    services = session.scalars(select(FlsService).where(FlsService.hidden.is_(False))).all()
     centre = district_centre(district) if is_known_district(district) else None
-    found = [_found_service(service, district, centre) for service in services]
-    covering = [item for item in found if item.covers_district]
+    covering = session.scalars(
+        select(FlsService)
+        .join(FlsServiceDistrict)
+        .where(FlsService.hidden.is_(False), FlsServiceDistrict.outcode == district)
+        .order_by(FlsService.name)
+    ).all()
     if covering:
-        return sorted(covering, key=lambda item: (item.miles is None, item.miles or 0))
-    located = sorted((item for item in found if item.miles is not None), key=lambda i: i.miles)
-    return located[:NEAREST_SERVICES]
+        found = [FoundService(service, True, _hospital_miles(centre, service.hospital_district))
+                 for service in covering]  # fmt: skip
+        return sorted(found, key=lambda item: (item.miles is None, item.miles or 0))
+    if centre is None:
+        return []
+    return _nearest_services(session, centre)
 
 
-def _found_service(
-    service: FlsService, district: str, centre: DistrictCentre | None
-) -> FoundService:
-    miles = None
-    if centre is not None and is_known_district(service.hospital_district):
-        hospital = district_centre(service.hospital_district)
-        miles = haversine_miles(
-            centre.latitude, centre.longitude, hospital.latitude, hospital.longitude
-        )
-    return FoundService(service, district in service.covered_districts, miles)
+def _nearest_services(session: Session, centre: DistrictCentre) -> list[FoundService]:
+    hospitals = session.execute(
+        select(FlsService.id, FlsService.hospital_district).where(FlsService.hidden.is_(False))
+    )
+    distances = sorted(
+        (miles, service_id)
+        for service_id, hospital_district in hospitals
+        if (miles := _hospital_miles(centre, hospital_district)) is not None
+    )[:NEAREST_SERVICES]
+    ids = [service_id for _, service_id in distances]
+    by_id = {
+        service.id: service
+        for service in session.scalars(select(FlsService).where(FlsService.id.in_(ids)))
+    }
+    return [FoundService(by_id[service_id], False, miles) for miles, service_id in distances]
+
+
+def _hospital_miles(centre: DistrictCentre | None, hospital_district: str) -> float | None:
+    if centre is None or not is_known_district(hospital_district):
+        return None
+    hospital = district_centre(hospital_district)
+    return haversine_miles(centre.latitude, centre.longitude, hospital.latitude, hospital.longitude)

@@ -200,3 +200,18 @@ def test_regions_list_their_groups(client, database):
     assert "Durham Bone Health Group" in _text(get_page(client, "/groups/regions/north-east"))
     assert "Belfast group" in _text(get_page(client, "/groups/regions/northern-ireland"))
     get_page(client, "/groups/regions/atlantis", status=404)
+    get_page(client, "/groups/regions/north-east?page=2", status=404)
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_every_online_group_a_page_at_a_time(client, database):
+    for n in range(25):
+        create_group(database, **online_values(name=f"Online {n:02}"))
+    database.commit()
+    first = get_page(client, "/groups/near/DH1")
+    assert "See all 25 groups that meet online" in _text(first)
+    page_one = _text(get_page(client, "/groups/online"))
+    assert "Online 00" in page_one and "Online 19" in page_one and "Online 20" not in page_one
+    assert "Page 1 of 2" in page_one
+    assert "Online 24" in _text(get_page(client, "/groups/online?page=2"))
+    get_page(client, "/groups/online?page=3", status=404)

@@ -28,6 +28,7 @@ from webapp.postcodes import (
 )
 
 UK_TIME = ZoneInfo("Europe/London")
+PER_PAGE = 20
 
 
 def _now() -> datetime:
@@ -40,8 +41,12 @@ def find():
     form = FindGroupForm()
     if form.validate_on_submit():
         return redirect(url_for("groups.near", district=form.district))
-    online = search.online_groups(db.session, _now().date()) if form.errors else []
-    return render_template("groups/find.html", form=form, online=online, **_regions())
+    online, online_total = [], 0
+    if form.errors:
+        online, online_total = search.online_groups(db.session, _now().date(), search.MOST_ONLINE)
+    return render_template(
+        "groups/find.html", form=form, online=online, online_total=online_total, **_regions()
+    )
 
 
 @bp.route("/near/<district>")
@@ -73,10 +78,12 @@ def _miles() -> int:
 
 
 def _help_page(template: str, district: str, today):
+    online, online_total = search.online_groups(db.session, today, search.MOST_ONLINE)
     return render_template(
         template,
         district=district,
-        online=search.online_groups(db.session, today),
+        online=online,
+        online_total=online_total,
         services=search.find_services_near(db.session, district),
         **_regions(),
     )
@@ -99,13 +106,44 @@ def region(code: str):
     if chosen is None:
         abort(404)
     today = _now().date()
+    page = _page_number()
+    groups, total = search.groups_in_region(
+        db.session, chosen.code, today, PER_PAGE, (page - 1) * PER_PAGE
+    )
+    online, online_total = search.online_groups(db.session, today, search.MOST_ONLINE)
     return render_template(
         "groups/region.html",
         region=chosen,
-        groups=search.groups_in_region(db.session, chosen.code, today),
-        online=search.online_groups(db.session, today),
+        groups=groups,
+        total=total,
+        page=page,
+        pages=_page_count(total, page),
+        online=online,
+        online_total=online_total,
         **_regions(),
     )
+
+
+@bp.route("/online")
+def online():
+    """Every group that meets online, a page at a time."""
+    page = _page_number()
+    groups, total = search.online_groups(db.session, _now().date(), PER_PAGE, (page - 1) * PER_PAGE)
+    return render_template(
+        "groups/online.html", groups=groups, total=total, page=page, pages=_page_count(total, page)
+    )
+
+
+def _page_number() -> int:
+    return max(1, request.args.get("page", 1, type=int))
+
+
+def _page_count(total: int, page: int) -> int:
+    """How many pages `total` groups fill; a page past the end is not found."""
+    pages = max(1, -(-total // PER_PAGE))
+    if page > pages:
+        abort(404)
+    return pages
 
 
 @bp.route("/<int:group_id>")
