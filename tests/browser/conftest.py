@@ -78,6 +78,7 @@ def live_server(live_app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+    server.server_close()
 
 
 @pytest.fixture(scope="session")
