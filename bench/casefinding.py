@@ -13,7 +13,9 @@ Without wsgi.py it calls the command in this process through click's CliRunner.
 
 import argparse
 import csv
+import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -117,6 +119,12 @@ def run_flask_command(practice_list: Path, scored: Path) -> tuple[float, int, st
     return _run_in_process(practice_list, scored)
 
 
+def cpu_seconds_of_children() -> float:
+    """CPU time used so far by finished child processes (the command and its workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run_in_process(practice_list: Path, scored: Path) -> tuple[float, int, str]:
     from flask import Flask
 
@@ -131,6 +139,11 @@ def _run_in_process(practice_list: Path, scored: Path) -> tuple[float, int, str]
     return time.perf_counter() - started, result.exit_code, result.stderr
 
 
+def _load() -> str:
+    """The one-minute load average, so a slow run on a busy machine can be told apart."""
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=NORTHERN_BONE_HEALTH_LIST)
@@ -140,7 +153,9 @@ def main() -> None:
     try:
         practice_list, scored = folder / "practice-list.csv", folder / "scored.csv"
         write_practice_list(practice_list, arguments.rows)
+        cpu_before = cpu_seconds_of_children()
         seconds, exit_code, stderr = run_flask_command(practice_list, scored)
+        cpu_seconds = cpu_seconds_of_children() - cpu_before
         summary = [line for line in stderr.splitlines() if not line.startswith("Line ")]
         refused = len(stderr.splitlines()) - len(summary)
         print("\n".join(summary))
@@ -148,6 +163,7 @@ def main() -> None:
         print(f"rows:             {arguments.rows:,}")
         print(f"total seconds:    {seconds:.2f} (end to end, start-up included)")
         print(f"rows per second:  {arguments.rows / seconds:,.0f}")
+        print(f"CPU seconds:      {cpu_seconds:.2f} (all its processes; load now {_load()})")
         verdict = "met" if seconds < TARGET_SECONDS else "MISSED"
         print(f"target:           under {TARGET_SECONDS:.0f} s: {verdict}")
         if arguments.keep:
