@@ -47,7 +47,7 @@ def test_radios_mark_the_chosen_option_and_link_errors_to_the_first(app):
         form = ExampleForm()
         form.colour.errors = ["Select a colour"]
         html = str(form.colour(heading=True))
-    assert 'id="colour"' in html  # the error summary links here
+    assert html.count('id="colour"') == 1  # the first radio, where the error summary links
     assert 'value="blue" checked' in html
     assert "nhsuk-form-group--error" in html
 
@@ -55,6 +55,7 @@ def test_radios_mark_the_chosen_option_and_link_errors_to_the_first(app):
 def test_none_of_these_is_an_exclusive_checkbox(app):
     with app.test_request_context():
         html = str(ExampleForm().illnesses())
+    assert html.count('id="illnesses"') == 1
     assert 'value="none" data-behaviour="exclusive"' in html
     assert 'value="a" data-behaviour' not in html
     assert '<div class="nhsuk-checkboxes__divider">or</div>' in html

@@ -104,6 +104,9 @@ class NHSRadios:
         fieldset = _fieldset(field, options)
         params = _common_params(field, options)
         hints = _choice_hints(field)
+        # The first radio takes the field's id (the error summary links to it),
+        # so the group itself must not carry the same id.
+        del params["id"]
         params["idPrefix"] = field.id
         params["fieldset"] = fieldset
         params["items"] = [
@@ -125,6 +128,7 @@ class NHSCheckboxes:
     def __call__(self, field, **options):
         fieldset = _fieldset(field, options)
         params = _common_params(field, options)
+        del params["id"]  # the first checkbox takes the field's id, as with radios
         hints = _choice_hints(field)
         exclusive = getattr(field, "exclusive", ())
         items = []
