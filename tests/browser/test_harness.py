@@ -61,22 +61,26 @@ def test_a_javascript_error_is_reported(unguarded):
     assert any("broken on purpose" in problem for problem in watch.problems), watch.problems
 
 
-def test_a_missing_file_of_ours_is_reported(unguarded):
+@pytest.mark.parametrize(
+    ("tag", "attribute", "url"),
+    [("link", "href", "/static/css/no-such-file.css"), ("img", "src", "/static/no-such.png")],
+    ids=["stylesheet", "image"],
+)
+def test_a_missing_file_of_ours_is_reported(unguarded, tag, attribute, url):
     page, watch, context = unguarded
     page.goto("/")
     page.evaluate(
-        """() => new Promise(done => {
-            const link = document.createElement('link');
-            link.rel = 'stylesheet';
-            link.href = '/static/css/no-such-file.css';
-            link.onerror = done;
-            document.head.append(link);
-        })"""
+        """([tag, attribute, url]) => new Promise(done => {
+            const element = document.createElement(tag);
+            if (tag === 'link') element.rel = 'stylesheet';
+            element.onerror = done;
+            element[attribute] = url;
+            document.body.append(element);
+        })""",
+        [tag, attribute, url],
     )
     watch.settle(context)
-    assert any("/static/css/no-such-file.css" in problem for problem in watch.problems), (
-        watch.problems
-    )
+    assert any(url in problem for problem in watch.problems), watch.problems
 
 
 def test_the_javascript_of_the_design_system_runs(page):

@@ -61,7 +61,10 @@ class PageWatch:
         self.problems.append(f"JavaScript error: {web_error.error}")
 
     def _on_request_failed(self, request) -> None:
-        if self._is_ours(request.url):
+        # ERR_ABORTED is a request the browser gave up on itself, most often because
+        # the page moved on (a favicon still loading when a form is sent); a file the
+        # page really lacked is reported by _on_response or the console instead.
+        if self._is_ours(request.url) and request.failure != "net::ERR_ABORTED":
             self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _on_response(self, response) -> None:
