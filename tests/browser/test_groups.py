@@ -1,0 +1,205 @@
+"""The support group finder and its admin pages in a real browser.
+
+An admin signs in (password and security code), adds a group in Durham and signs
+out; a member of the public types `dh1 3ln`, finds it with its distance and
+downloads its calendar file; a nurse cannot reach the admin pages; and axe scans
+every finder and listing-admin page, error states included.
+"""
+
+from datetime import datetime, timedelta
+from itertools import count
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from tests.accounts.factories import PASSWORD, code_for, create_staff_member
+from tests.browser.axe import assert_accessible
+from tests.browser.keyboard import press_button, type_into
+from webapp.extensions import db
+from webapp.groups.fls import add_service, check_service
+from webapp.models.groups import SupportGroup
+from webapp.models.staff import Role
+
+pytestmark = pytest.mark.browser
+
+TODAY = datetime.now(ZoneInfo("Europe/London")).date()
+NEXT_MEETING = TODAY + timedelta(days=30)
+_numbers = count(1)
+
+
+def _staff(live_app, role: str):
+    with live_app.app_context():
+        staff = create_staff_member(
+            db.session, role, email=f"groups-{role}-{next(_numbers)}@nhs.net",
+            full_name=f"Pat {role.title()}", with_security_code=True,
+        )  # fmt: skip
+        # Only what signing in needs, read while the session is open.
+        return SimpleNamespace(email=staff.email, totp_secret=staff.totp_secret)
+
+
+def _sign_in(page, staff) -> None:
+    page.goto("/staff/sign-in")
+    type_into(page, "email", staff.email)
+    type_into(page, "password", PASSWORD)
+    # Not the password field's Show button: the form's own.
+    press_button(page, "main form button[type=submit]")
+    assert urlsplit(page.url).path == "/staff/security-code", page.url
+    type_into(page, "code", code_for(staff))
+    press_button(page)
+
+
+def _sign_out(page) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+
+
+def _add_durham_group(page, name: str) -> None:
+    page.goto("/admin/support-groups/add")
+    fields = {
+        "name": name, "town": "Durham", "venue_name": "Example Education Centre",
+        "address": "1 Example Road, Durham", "venue_postcode": "DH1 5TW",
+        "meeting_pattern": "Third Tuesday of the month, 7.30pm to 9pm",
+        "next_meeting_date": NEXT_MEETING.strftime("%d/%m/%Y"), "start_time": "19:30",
+        "end_time": "21:00", "cost": "£2 a meeting", "contact_email": "durham@example.org",
+        "contact_phone": "0191 498 0123", "website": "https://example.org/durham",
+    }  # fmt: skip
+    for field, value in fields.items():
+        page.fill(f"[name={field}]", value)
+    page.select_option("[name=region]", "north-east")
+    page.select_option("[name=repeats]", "monthly")
+    page.check("input[name=format][value=in-person]")
+    page.check("input[name=step_free_access][value=yes]")
+    page.check("input[name=checked][value=yes]")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save listing").click()
+
+
+def test_an_admin_adds_a_group_that_the_public_then_finds(page, live_app, browser, live_server):
+    admin = _staff(live_app, Role.ADMIN)
+    _sign_in(page, admin)
+    _add_durham_group(page, "Browser Test Durham Group")
+    assert urlsplit(page.url).path == "/admin/support-groups/", page.url
+    assert "Browser Test Durham Group has been added" in page.content()
+    _sign_out(page)
+    assert page.get_by_role("button", name="Sign out").count() == 0
+
+    # A member of the public, in a fresh context with no staff cookie.
+    public = browser.new_context(base_url=live_server, accept_downloads=True)
+    try:
+        visitor = public.new_page()
+        visitor.goto("/groups/")
+        type_into(visitor, "postcode", "dh1 3ln")
+        press_button(visitor)
+        assert urlsplit(visitor.url).path == "/groups/near/DH1"
+        card = visitor.locator(".nhsuk-card", has_text="Browser Test Durham Group")
+        assert "About 1 mile" in card.inner_text()
+        with visitor.expect_navigation():
+            card.get_by_role("link", name="Browser Test Durham Group").click()
+        with visitor.expect_download() as download_info:
+            visitor.get_by_role("link", name="Add the next meeting to your calendar").click()
+        data = Path(download_info.value.path()).read_bytes()
+        event = next(iter(icalendar.Calendar.from_ical(data).walk("VEVENT")))
+        assert str(event["SUMMARY"]) == "Browser Test Durham Group"
+        assert event.decoded("DTSTART").date() == NEXT_MEETING
+    finally:
+        public.close()
+
+
+def test_a_nurse_cannot_reach_the_listing_pages(page, live_app):
+    nurse = _staff(live_app, Role.NURSE)
+    _sign_in(page, nurse)
+    for url in ("/admin/support-groups/", "/admin/support-groups/add",
+                "/admin/support-groups/upload", "/admin/support-groups/export.csv"):  # fmt: skip
+        response = page.goto(url)
+        assert response.status == 404, url
+        assert page.locator("h1").inner_text() == "Page not found"
+    assert page.get_by_role("link", name="Admin").count() == 0
+
+
+@pytest.fixture(scope="module")
+def finder_data(live_app):
+    """Listings for the scans: a Durham group, an online group and a service."""
+    with live_app.app_context():
+        from tests.groups.factories import create_group, online_values
+
+        dates = {"today": TODAY, "next_meeting_date": NEXT_MEETING.strftime("%d/%m/%Y"),
+                 "checked_on": TODAY.strftime("%d/%m/%Y")}  # fmt: skip
+        group = create_group(db.session, reference="scan-durham", name="Scan Durham Group",
+                             **dates)  # fmt: skip
+        create_group(db.session, **online_values(reference="scan-online", **dates))
+        details, _ = check_service(
+            {"name": "Scan Durham FLS (example)", "hospital": "Example Hospital",
+             "phone": "0191 498 0456", "hospital_district": "DH1",
+             "covered_districts": "DH1 DH2"}, TODAY)  # fmt: skip
+        add_service(db.session, details, None)
+        db.session.commit()
+        return {"group_id": group.id}
+
+
+PUBLIC_PAGES = ["/groups/", "/groups/near/DH1", "/groups/near/DH1?miles=10", "/groups/near/IV1",
+                "/groups/near/BT1", "/groups/near/ZZ99", "/groups/regions",
+                "/groups/regions/north-east", "/groups/regions/northern-ireland",
+                "/groups/online"]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_finder_pages_are_accessible(page, finder_data, url):
+    response = page.goto(url)
+    assert response.ok, f"{url} answered {response.status}"
+    assert_accessible(page)
+
+
+def test_a_group_page_is_accessible(page, finder_data):
+    page.goto(f"/groups/{finder_data['group_id']}")
+    assert page.locator("h1").inner_text() == "Scan Durham Group"
+    assert_accessible(page)
+
+
+def test_the_finders_error_state_is_accessible(page, finder_data):
+    page.goto("/groups/")
+    type_into(page, "postcode", "not a postcode")
+    press_button(page)
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert_accessible(page)
+
+
+def test_listing_admin_pages_are_accessible(page, live_app, finder_data):
+    _sign_in(page, _staff(live_app, Role.ADMIN))
+    group_id = finder_data["group_id"]
+    for url in ("/admin/support-groups/", "/admin/support-groups/add",
+                f"/admin/support-groups/{group_id}/edit",
+                f"/admin/support-groups/{group_id}/delete",
+                "/admin/support-groups/upload"):  # fmt: skip
+        response = page.goto(url)
+        assert response.ok, f"{url} answered {response.status}"
+        assert_accessible(page)
+
+
+def test_listing_admin_error_states_are_accessible(page, live_app, tmp_path):
+    _sign_in(page, _staff(live_app, Role.ADMIN))
+    page.goto("/admin/support-groups/add")
+    page.fill("[name=venue_postcode]", "XX1 1XX")
+    page.fill("[name=website]", "http://example.org")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save listing").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,town,region,format,meeting_pattern,contact_email\n"
+                   "A group,Durham,north-east,by pigeon,Monthly,a@example.org\n")  # fmt: skip
+    page.goto("/admin/support-groups/upload")
+    page.set_input_files("input[name=listings]", str(bad))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload and import").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert page.locator("tbody tr").count() == 1
+    assert_accessible(page)
+    with live_app.app_context():
+        assert db.session.query(SupportGroup).filter_by(name="A group").count() == 0
+
