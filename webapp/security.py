@@ -9,6 +9,8 @@ import secrets
 
 from flask import Flask, request
 
+NHS_FONT_HOST = "https://assets.nhs.uk"
+
 
 def csp_nonce() -> str:
     """The nonce for this request's one inline script, made on first use."""
@@ -24,7 +26,8 @@ def content_security_policy(nonce: str) -> str:
             f"script-src 'self' 'nonce-{nonce}'",
             "style-src 'self'",
             "img-src 'self' data:",
-            "font-src 'self'",
+            # The design system's CSS loads the NHS Frutiger font from the NHS's own host.
+            f"font-src 'self' {NHS_FONT_HOST}",
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",

@@ -90,11 +90,6 @@ def test_the_javascript_of_the_design_system_runs(page):
     assert page.evaluate("document.body.classList.contains('js-enabled')")
 
 
-@pytest.mark.xfail(
-    reason="nhsuk-frontend loads the Frutiger font from https://assets.nhs.uk, which "
-    "webapp/security.py's font-src 'self' blocks; when this passes, remove the entry "
-    "from KNOWN_PROBLEMS in tests/browser/watch.py",
-)
 def test_the_nhs_font_is_not_blocked_by_the_csp(browser, live_server):
     context = browser.new_context(base_url=live_server)
     watch = PageWatch(origin=live_server, allow_known_problems=False)

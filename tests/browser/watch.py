@@ -10,14 +10,7 @@ from urllib.parse import urlsplit
 
 # Messages that are known and accepted, each with the reason. Keep this short:
 # every entry hides something a person might notice.
-KNOWN_PROBLEMS: dict[str, str] = {
-    # nhsuk-frontend's CSS asks for the Frutiger web font from assets.nhs.uk, and
-    # our CSP allows fonts from this site only, so Chromium blocks the request and
-    # the page falls back to Arial. Tracked by
-    # tests/browser/test_harness.py::test_the_nhs_font_is_not_blocked_by_the_csp,
-    # which fails loudly (strict xfail) once webapp/security.py allows it.
-    "Loading the font 'https://assets.nhs.uk/fonts/": "NHS web font blocked by font-src",
-}
+KNOWN_PROBLEMS: dict[str, str] = {}
 
 # Everything the page does after load is awaited before its problems are read:
 # fonts settle (a blocked font is reported then) and two frames are painted.
