@@ -40,7 +40,6 @@ def group_list():
         page=page,
         today=_today(),
         needs_checking=listings.needs_checking,
-        confirm_form=ConfirmForm(formdata=None),
     )
 
 
@@ -54,7 +53,7 @@ def add_group():
         if details is not None and _saved(form, save):
             flash(f"{details.name} has been added.")
             return redirect(url_for("admin_listings.group_list"))
-    return render_template("admin_listings/form.html", form=form, group=None, confirm_form=None)
+    return render_template("admin_listings/form.html", form=form, group=None)
 
 
 @bp.route("/<int:group_id>/edit", methods=["GET", "POST"])
@@ -69,9 +68,7 @@ def edit_group(group_id: int):
         if details is not None and _saved(form, save):
             flash(f"{group.name} has been changed.")
             return redirect(url_for("admin_listings.group_list"))
-    return render_template(
-        "admin_listings/form.html", form=form, group=group, confirm_form=ConfirmForm(formdata=None)
-    )
+    return render_template("admin_listings/form.html", form=form, group=group)
 
 
 def _checked_details(form: ListingForm, kept: dict):
