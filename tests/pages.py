@@ -2,7 +2,7 @@
 
 `get_page` and `post_form` assert the status, parse the HTML and check what every
 BoneCheck page must have: one <h1>, a <title> that starts with it (after any
-"Error: "), and a CSRF token in every POST form.
+"Error: "), no id used twice, and a CSRF token in every POST form.
 """
 
 from bs4 import BeautifulSoup
@@ -17,6 +17,9 @@ def parse_page(response, status: int = 200) -> BeautifulSoup:
     heading = " ".join(headings[0].get_text().split())
     title = " ".join(page.title.get_text().split()).removeprefix("Error: ")
     assert title.startswith(heading), f"title {title!r} does not start with {heading!r}"
+    ids = [element["id"] for element in page.find_all(id=True)]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    assert not repeated, f"ids used more than once: {repeated}"
     for form in page.find_all("form", method=lambda m: m and m.lower() == "post"):
         assert form.find("input", attrs={"name": "csrf_token"}), "POST form without a CSRF token"
     return page
