@@ -79,3 +79,10 @@ def test_assets_are_served_from_the_npm_package(client):
     with client.get("/assets/nhsuk-frontend.min.css") as response:
         assert response.status_code == 200
         assert response.mimetype == "text/css"
+
+
+def test_footer_does_not_claim_nhs_england_copyright(client):
+    page = get_page(client, "/")
+    footer = page.select_one("footer").get_text()
+    assert "© BoneCheck" in footer
+    assert "NHS England" not in footer
