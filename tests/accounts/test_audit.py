@@ -1,7 +1,11 @@
 """The audit log: only changed fields, never secrets, and the right row named."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import select
 
 from tests.accounts.factories import create_fls_service, create_staff_member
@@ -9,6 +13,44 @@ from webapp.accounts.audit import record_change, snapshot
 from webapp.models.staff import AuditEvent, FlsService
 
 WHEN = datetime(2026, 3, 2, 9, 30)
+
+
+class Weekday(Enum):
+    TUESDAY = "tuesday"
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        (date(2026, 3, 2), "2026-03-02"),
+        (datetime(2026, 3, 2, 9, 30, 5), "2026-03-02T09:30:05"),
+        (datetime(2026, 3, 2, 9, 30, tzinfo=UTC), "2026-03-02T09:30:00+00:00"),
+        (time(19, 30), "19:30"),
+        (time(19, 30, 15), "19:30:15"),
+        (Decimal("2.50"), "2.50"),
+        (Weekday.TUESDAY, "tuesday"),
+        ([time(10), date(2026, 1, 6)], ["10:00", "2026-01-06"]),
+        ((1, Decimal("0.1")), [1, "0.1"]),
+        (frozenset({"DH2", "DH1"}), ["DH1", "DH2"]),
+        ({3, "a"}, ["a", 3]),  # mixed kinds: in the order of their printed form
+        ({"starts": time(9), "days": [Weekday.TUESDAY]}, {"starts": "09:00", "days": ["tuesday"]}),
+        (None, None), (True, True), (7, 7), (1.5, 1.5), ("text", "text"),
+    ],
+)  # fmt: skip
+def test_snapshot_stores_each_kind_of_value_as_json_can_hold_it(database, value, stored):
+    taken = snapshot(SimpleNamespace(field=value), ["field"])
+    assert taken == {"field": stored}
+    # Stored and read back unchanged: what JSON cannot hold would fail here.
+    staff = create_staff_member(database)
+    event = record_change(database, None, "update", staff, {"field": "old"}, taken, now=WHEN)
+    database.commit()
+    database.expire(event)
+    assert event.after == {"field": stored}
+
+
+def test_a_value_json_cannot_hold_is_refused_with_its_type_named():
+    with pytest.raises(TypeError, match="cannot store a object"):
+        snapshot(SimpleNamespace(field=object()), ["field"])
 
 
 def test_snapshot_gives_json_safe_values_and_drops_secrets(database):

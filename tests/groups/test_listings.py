@@ -55,6 +55,17 @@ def test_editing_logs_only_what_changed(database):
     assert event.after["cost"] == "Free" and event.after["venue_district"] == "NE1"
 
 
+def test_a_changed_meeting_time_is_logged_as_a_time_of_day(database):
+    group = create_group(database)
+    details, _ = check_listing(listing_values(start_time="6pm", end_time="20:15"), TODAY)
+    update_group(database, group, details, None)
+    database.commit()
+    event = _events(database)[-1]
+    database.expire(event)
+    assert event.before == {"starts_at": "19:30", "ends_at": "21:00"}
+    assert event.after == {"starts_at": "18:00", "ends_at": "20:15"}
+
+
 def test_a_reference_cannot_be_used_twice(database):
     create_group(database)
     details, _ = check_listing(listing_values(), TODAY)

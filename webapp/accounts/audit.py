@@ -6,7 +6,7 @@ fields that differ are stored, and secrets never are, whatever is passed in.
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -25,7 +25,7 @@ COMMAND_LINE = "command line"
 
 
 def snapshot(entity: Any, fields: Iterable[str]) -> dict[str, Any]:
-    """The named attributes of `entity` as JSON-safe values (dates as ISO text)."""
+    """The named attributes of `entity` as JSON-safe values (dates and times as ISO text)."""
     return {
         name: _json_safe(getattr(entity, name)) for name in fields if name not in SECRET_FIELDS
     }
@@ -89,15 +89,36 @@ def _changed_fields(
 
 
 def _json_safe(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
+    """`value` as JSON can store it: dates and times as ISO text, amounts as exact text.
+
+    Anything else that JSON cannot hold is refused here, naming its type, rather
+    than failing later and far away when the audit row is written.
+    """
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
     if isinstance(value, Enum):
-        return value.value
+        return _json_safe(value.value)
+    if isinstance(value, datetime | date):  # a datetime is also a date
+        return value.isoformat()
+    if isinstance(value, time):
+        # Meeting and opening times are to the minute: "19:30", as people write them.
+        whole_minute = value.second == 0 and value.microsecond == 0
+        return value.isoformat(timespec="minutes" if whole_minute else "auto")
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, list | tuple | set | frozenset):
         items = [_json_safe(item) for item in value]
-        return sorted(items) if isinstance(value, set | frozenset) else items
-    if isinstance(value, dict):
+        if isinstance(value, set | frozenset):
+            # A set has no order of its own: sorted, so an unchanged set compares equal.
+            return _sorted(items)
+        return items
+    if isinstance(value, Mapping):
         return {str(k): _json_safe(v) for k, v in value.items()}
-    return value
+    raise TypeError(f"The audit log cannot store a {type(value).__name__}: {value!r}")
+
+
+def _sorted(items: list) -> list:
+    try:
+        return sorted(items)
+    except TypeError:  # mixed kinds, like numbers and text
+        return sorted(items, key=repr)

@@ -5,13 +5,12 @@ fields before and after. Functions add and flush; the caller commits once.
 """
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.accounts import audit
-from webapp.accounts.audit import record_change
+from webapp.accounts.audit import record_change, snapshot
 from webapp.groups import meetings
 from webapp.groups.validation import ListingDetails
 from webapp.models.groups import SupportGroup
@@ -27,14 +26,6 @@ AUDITED_FIELDS = tuple(
     for column in SupportGroup.__table__.columns
     if column.key not in ("id", "created_at", "updated_at")
 )
-
-
-def snapshot(group: SupportGroup, fields) -> dict:
-    """The audit log's view of a listing: meeting times as text, as JSON needs."""
-    return {
-        name: value.isoformat(timespec="minutes") if isinstance(value, time) else value
-        for name, value in audit.snapshot(group, fields).items()
-    }
 
 
 class DuplicateReferenceError(ValueError):
