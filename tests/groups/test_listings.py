@@ -12,7 +12,6 @@ from webapp.groups.listings import (
     add_group,
     delete_group,
     mark_checked,
-    needs_checking,
     set_hidden,
     update_group,
 )
@@ -84,11 +83,3 @@ def test_hiding_checking_and_deleting_are_logged(database):
     actions = [event.action for event in _events(database)]
     assert actions == ["create", "hide", "check", "delete"]
     assert _events(database)[-1].before["name"] == "Durham Bone Health Group (example)"
-
-
-@pytest.mark.parametrize(
-    ("checked_on", "stale"),
-    [(None, True), (date(2024, 10, 1), False), (date(2024, 9, 30), True), (TODAY, False)],
-)
-def test_listings_not_checked_for_a_year_need_checking(checked_on, stale):
-    assert needs_checking(checked_on, TODAY) is stale

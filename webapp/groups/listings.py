@@ -5,7 +5,7 @@ fields before and after. Functions add and flush; the caller commits once.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,10 +16,6 @@ from webapp.groups.validation import ListingDetails
 from webapp.models.groups import SupportGroup
 from webapp.models.staff import StaffMember
 from webapp.postcodes import district_centre, is_known_district
-
-# A listing nobody has checked for this long is flagged to admins and shown
-# to the public with a caution.
-CHECK_AGAIN_AFTER = timedelta(days=365)
 
 AUDITED_FIELDS = tuple(
     column.key
@@ -104,11 +100,6 @@ def mark_checked(
     record_change(
         session, actor, "check", group, before, snapshot(group, ["checked_by", "checked_on"])
     )
-
-
-def needs_checking(checked_on: date | None, today: date) -> bool:
-    """True if a listing was never checked, or not in the last year."""
-    return checked_on is None or today - checked_on > CHECK_AGAIN_AFTER
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.groups.listings import GroupMeeting, needs_checking, next_meeting_of
+from webapp.groups.checking import needs_checking
+from webapp.groups.listings import GroupMeeting, next_meeting_of
 from webapp.models.groups import BOTH, IN_PERSON, ONLINE, SupportGroup
 from webapp.models.staff import FlsService, FlsServiceDistrict
 from webapp.postcodes import (

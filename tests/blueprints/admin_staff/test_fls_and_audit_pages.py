@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -72,6 +74,31 @@ def test_editing_a_service_prefills_and_audits_the_change(admin_client, database
     assert service.hidden is True
     event = database.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert event.action == "update" and event.after["hidden"] is True
+
+
+def test_services_not_checked_for_a_year_are_flagged(admin_client, admin, database):
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    fresh = create_fls_service(database, name="Fresh service")
+    stale = create_fls_service(database, name="Stale service")
+    create_fls_service(database, name="Never checked service")
+    fresh.checked_on, fresh.checked_by_id = today - timedelta(days=30), admin.id
+    stale.checked_on, stale.checked_by_id = today - timedelta(days=400), admin.id
+    database.commit()
+    rows = get_page(admin_client, "/admin/fls-services").select("tbody tr")
+    flagged = {
+        row.select_one("a").get_text(strip=True): row.select_one(".nhsuk-tag--orange") is not None
+        for row in rows
+    }
+    assert flagged == {"Fresh service": False, "Stale service": True,
+                       "Never checked service": True}  # fmt: skip
+    assert "by Alex Example" in rows[0].get_text()  # who checked it, with the date
+
+    submit(admin_client, f"/admin/fls-services/{stale.id}/edit",
+           {**SERVICE, "name": "Stale service", "checked": "yes"})  # fmt: skip
+    rows = get_page(admin_client, "/admin/fls-services").select("tbody tr")
+    stale_row = next(row for row in rows if "Stale service" in row.get_text())
+    assert stale_row.select_one(".nhsuk-tag--orange") is None
+    assert today.strftime("%d %B %Y") in stale_row.get_text()
 
 
 def test_a_service_with_nurses_cannot_be_deleted(admin_client, database):

@@ -12,6 +12,7 @@ from webapp.blueprints.admin_listings import bp
 from webapp.blueprints.admin_listings.forms import ConfirmForm, ListingForm, UploadForm
 from webapp.extensions import db
 from webapp.groups import csv_io, listings
+from webapp.groups.checking import needs_checking
 from webapp.groups.validation import COLUMNS, check_listing, values_from_group
 from webapp.models.groups import SupportGroup
 
@@ -39,7 +40,7 @@ def group_list():
         "admin_listings/list.html",
         page=page,
         today=_today(),
-        needs_checking=listings.needs_checking,
+        needs_checking=needs_checking,
     )
 
 

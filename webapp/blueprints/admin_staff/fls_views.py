@@ -4,15 +4,19 @@ Checking and saving are `webapp.groups.fls`'s job, shared with the listings
 import, so a service is checked the same way however it arrives.
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
-from webapp.accounts.clock import utc_now
 from webapp.blueprints.admin_staff import bp
 from webapp.blueprints.admin_staff.forms import ConfirmForm, FlsServiceForm
 from webapp.extensions import db
 from webapp.groups import fls
+from webapp.groups.checking import needs_checking
 from webapp.models.staff import FlsService, StaffMember
 
 SERVICES_PER_PAGE = 50
@@ -22,14 +26,22 @@ FORM_FIELDS = (
 )
 
 
+def _today():
+    """Today in the UK, the day an admin means by "checked today"."""
+    return datetime.now(ZoneInfo("Europe/London")).date()
+
+
 @bp.route("/fls-services")
 def fls_service_list():
     """Every service, with when its details were last checked."""
     page = db.paginate(
-        select(FlsService).order_by(FlsService.name),
+        # Who checked each service comes in one more query, not one per row.
+        select(FlsService).options(selectinload(FlsService.checked_by)).order_by(FlsService.name),
         per_page=SERVICES_PER_PAGE, max_per_page=SERVICES_PER_PAGE,
     )
-    return render_template("admin/fls_services/list.html", page=page)
+    return render_template(
+        "admin/fls_services/list.html", page=page, today=_today(), needs_checking=needs_checking
+    )
 
 
 @bp.route("/fls-services/add", methods=["GET", "POST"])
@@ -87,7 +99,7 @@ def delete_fls_service(service_id: int):
 def _checked_details(form: FlsServiceForm):
     """The shared checks' clean details, or None with their messages on the form's fields."""
     values = {name: getattr(form, name).data for name in FORM_FIELDS}
-    details, errors = fls.check_service(values, utc_now().date())
+    details, errors = fls.check_service(values, _today())
     for name, message in errors.items():
         field = getattr(form, name)
         field.errors = [*field.errors, message]
@@ -96,4 +108,4 @@ def _checked_details(form: FlsServiceForm):
 
 def _mark_checked(form: FlsServiceForm, service: FlsService) -> None:
     if form.checked.data == "yes":
-        fls.mark_service_checked(db.session, service, current_user, utc_now().date())
+        fls.mark_service_checked(db.session, service, current_user, _today())

@@ -15,8 +15,9 @@ from webapp.blueprints.groups import bp
 from webapp.blueprints.groups.forms import FindGroupForm
 from webapp.extensions import db
 from webapp.groups import search
+from webapp.groups.checking import needs_checking
 from webapp.groups.ics import group_meeting_calendar
-from webapp.groups.listings import needs_checking, next_meeting_of
+from webapp.groups.listings import next_meeting_of
 from webapp.groups.regions import NATIONS, REGIONS, find_region
 from webapp.models.groups import SupportGroup
 from webapp.postcodes import (
