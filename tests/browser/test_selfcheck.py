@@ -124,6 +124,27 @@ def test_keyboard_only_journey_reaches_the_right_result(page, paths):
     assert not log.found, log.report()
 
 
+# Each visible piece of text in <main>, its font size, and whether it is one of the two risks.
+TEXT_SIZES = """() => [...document.querySelectorAll('main *')]
+    .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())
+        && e.getClientRects().length > 0)
+    .map(e => ({text: e.textContent.trim().slice(0, 60),
+                size: parseFloat(getComputedStyle(e).fontSize),
+                risk: !!e.closest('.bonecheck-risk')}))"""
+
+
+def test_the_two_risks_are_the_largest_text_on_the_printed_summary(page, paths):
+    walk_to_result(page, paths["result"])
+    page.goto(paths["summary"])
+    page.emulate_media(media="print")
+    sizes = page.evaluate(TEXT_SIZES)
+    risks = [text for text in sizes if text["risk"]]
+    others = [text for text in sizes if not text["risk"]]
+    assert len({text["text"] for text in risks}) >= 2, risks
+    largest_other = max(others, key=lambda text: text["size"])
+    assert min(text["size"] for text in risks) > largest_other["size"], (risks, largest_other)
+
+
 def test_an_empty_answer_moves_focus_to_the_error_summary(page):
     start_check(page)
     press_button(page)
