@@ -133,16 +133,23 @@ TEXT_SIZES = """() => [...document.querySelectorAll('main *')]
                 risk: !!e.closest('.bonecheck-risk')}))"""
 
 
-def test_the_two_risks_are_the_largest_text_on_the_printed_summary(page, paths):
+def test_the_printed_summary_shows_the_risks_largest_and_the_finders_address(page, paths):
     walk_to_result(page, paths["result"])
     page.goto(paths["summary"])
+    finder_address = page.locator("p.bonecheck-print-only")
+    assert not finder_address.is_visible(), "the written-out address is for paper only"
     page.emulate_media(media="print")
+
     sizes = page.evaluate(TEXT_SIZES)
     risks = [text for text in sizes if text["risk"]]
     others = [text for text in sizes if not text["risk"]]
     assert len({text["text"] for text in risks}) >= 2, risks
     largest_other = max(others, key=lambda text: text["size"])
     assert min(text["size"] for text in risks) > largest_other["size"], (risks, largest_other)
+
+    assert finder_address.is_visible()
+    host = urlsplit(page.url).netloc
+    assert finder_address.inner_text().endswith(f" at {host}/groups/")
 
 
 def test_an_empty_answer_moves_focus_to_the_error_summary(page):

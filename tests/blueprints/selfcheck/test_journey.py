@@ -220,6 +220,16 @@ def test_the_gp_summary_has_answers_risks_reasons_date_and_disclaimer(client):
     assert "style=" not in str(page) and "onclick" not in str(page)
 
 
+def test_the_printed_summary_writes_out_the_support_group_finders_address(client):
+    see_result(client)
+    page = get_page(client, url("summary"))
+    on_paper = page.select_one("p.bonecheck-print-only")
+    assert on_paper.find("a") is None
+    assert on_paper.strong.get_text() == "localhost/groups/"
+    finder = get_page(client, "http://" + on_paper.strong.get_text())
+    assert finder.h1.get_text(strip=True)
+
+
 def test_the_summary_needs_a_confirmed_result(client):
     give_answers(client, complete_answers())
     assert client.get(url("summary")).headers["Location"] == url("check-your-answers")
