@@ -1,7 +1,10 @@
 """`flask groups import` / `export` and the demo listings `flask seed demo` loads."""
 
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -27,6 +30,26 @@ def test_the_sample_file_imports_and_exports_the_same(runner, database, tmp_path
     assert result.exit_code == 0, result.output
     # The same rows, in the same order and form; the export ends lines with CRLF.
     assert output.read_bytes() == SAMPLE.read_bytes().replace(b"\n", b"\r\n")
+
+
+TWO_YEARS_ON = datetime.now(ZoneInfo("Europe/London")).replace(hour=12) + timedelta(days=2 * 365)
+
+
+@pytest.mark.parametrize("when", [datetime(2029, 3, 1, 12, tzinfo=ZoneInfo("Europe/London")),
+                                  TWO_YEARS_ON], ids=["2029", "two-years-on"])  # fmt: skip
+def test_the_sample_file_still_imports_after_its_meeting_dates_pass(runner, database, when):
+    with time_machine.travel(when, tick=False):
+        result = runner.invoke(args=["groups", "import", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "4 listings added, 0 changed" in result.output
+    assert result.output.count("has passed, so the next one shown is") == 4
+    durham = database.scalars(select(SupportGroup).filter_by(reference="sample-durham")).one()
+    [line] = [line for line in result.output.splitlines() if "(sample-durham)" in line]
+    next_on = datetime.strptime(line.split("next one shown is ")[1][:10], "%d/%m/%Y").date()
+    # Still the third Tuesday of a month (not August), on or after the day of the import.
+    assert next_on >= when.date() and next_on.weekday() == 1 and 15 <= next_on.day <= 21
+    assert next_on.month != 8
+    assert durham.next_meeting_on == date(2027, 1, 19)  # the sample's date, kept with its rule
 
 
 @time_machine.travel("2026-12-01 09:00 +0000", tick=False)

@@ -57,6 +57,31 @@ def test_a_file_with_bad_rows_writes_nothing_and_reports_each_line(database):
     assert _count(database) == 0
 
 
+def test_a_passed_date_on_a_repeating_row_is_imported_and_reported(database):
+    data = _csv(
+        listing_values(next_meeting_date="15/07/2025"),  # third Tuesday, monthly, not August
+        online_values(),  # meets on 01/10/2025, today: not passed
+        listing_values(name="Weekly", repeats="weekly", not_in_months="",
+                       next_meeting_date="26/09/2025"),  # fmt: skip
+    )
+    result = import_listings(database, data, TODAY, actor=None)
+    assert (result.added, result.updated) == (3, 0)
+    assert [(p.line, p.given.isoformat(), p.next_on.isoformat()) for p in result.passed_meetings] \
+        == [(2, "2025-07-15", "2025-10-21"), (4, "2025-09-26", "2025-10-03")]  # fmt: skip
+    assert str(result.passed_meetings[0]) == (
+        "Line 2 (durham-bone-health-group-example): the meeting on 15/07/2025 has passed, "
+        "so the next one shown is 21/10/2025, from its repeat rule"
+    )
+
+
+def test_a_passed_one_off_date_stops_the_import(database):
+    data = _csv(listing_values(repeats="none", next_meeting_date="15/07/2025"))
+    with pytest.raises(ListingRowsError) as caught:
+        import_listings(database, data, TODAY, actor=None)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(2, "next_meeting_date")]
+    assert _count(database) == 0
+
+
 def test_line_numbers_count_quoted_multi_line_cells(database):
     data = _csv(
         listing_values(address="Ward 1\nExample Hospital\nDurham"),
@@ -152,6 +177,16 @@ def test_export_writes_the_next_meeting_from_today(database):
     row = next(csv.DictReader(io.StringIO(exported)))
     assert row["next_meeting_date"] == "18/11/2025"
     assert list(row) == list(COLUMNS)
+
+
+def test_a_passed_one_off_meeting_exports_as_a_row_that_imports_again(database):
+    create_group(database, repeats="none", not_in_months="")  # 21/10/2025, 19:30 to 21:00
+    exported = export_listings(database, TODAY.replace(month=11, day=1))
+    row = next(csv.DictReader(io.StringIO(exported)))
+    assert (row["next_meeting_date"], row["start_time"], row["end_time"]) == ("", "", "")
+    result = import_listings(database, exported.encode("utf-8"), TODAY.replace(month=11, day=1),
+                             actor=None)  # fmt: skip
+    assert (result.added, result.updated) == (0, 1)
 
 
 def _all(session):

@@ -50,6 +50,7 @@ def test_an_online_group_needs_no_venue():
         ("end_time", "19:00", "end time must be after the start time"),
         ("repeats", "yearly", "Choose how the meetings repeat"),
         ("not_in_months", "Augtober", "month names"),
+        ("not_in_months", "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", "at least one month"),
         ("step_free_access", "maybe", "yes, no or left blank"),
         ("checked_on", "02/10/2025", "cannot be in the future"),
         ("reference", "Has Spaces", "lower-case letters"),
@@ -74,6 +75,22 @@ def test_a_repeating_group_needs_one_meeting_date():
     values = listing_values(next_meeting_date="", start_time="", end_time="")
     _, errors = check_listing(values, TODAY)
     assert "Enter the date of one meeting" in errors["next_meeting_date"]
+
+
+def test_the_import_keeps_a_passed_date_for_a_repeating_group():
+    values = listing_values(next_meeting_date="16/09/2025")  # a third Tuesday, monthly
+    _, errors = check_listing(values, TODAY)
+    assert "today or in the future" in errors["next_meeting_date"]  # the admin form: refused
+    details, errors = check_listing(values, TODAY, past_repeating_dates=True)
+    assert errors == {}
+    # Kept as it is: with the rule it still gives every later meeting.
+    assert details.next_meeting_on == date(2025, 9, 16)
+
+
+def test_the_import_still_refuses_a_passed_one_off_date():
+    values = listing_values(repeats="none", next_meeting_date="16/09/2025")
+    _, errors = check_listing(values, TODAY, past_repeating_dates=True)
+    assert "today or in the future" in errors["next_meeting_date"]
 
 
 def test_a_northern_ireland_venue_takes_a_bt_postcode():

@@ -43,6 +43,8 @@ def import_listings(path: Path) -> None:
         ) from None
     db.session.commit()
     click.echo(f"Imported {path.name}: {result.added} listings added, {result.updated} changed.")
+    for passed in result.passed_meetings:
+        click.echo(str(passed))
 
 
 @groups_cli.command("export")

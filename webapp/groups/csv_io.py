@@ -2,8 +2,11 @@
 
 An import is all or nothing: every row is checked first, each bad row is
 reported with its line and reason, and nothing is written unless the whole
-file is good. Listings are matched by `reference`, so importing an export
-updates the same listings rather than adding copies.
+file is good. A repeating listing's meeting date may have passed (a list is
+often made weeks before it is imported): the import keeps it, since the date
+and the rule give the next meetings, and reports the next one. Listings are
+matched by `reference`, so importing an export updates the same listings
+rather than adding copies.
 """
 
 import csv
@@ -14,6 +17,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.groups import meetings
 from webapp.groups.listings import add_group, update_group
 from webapp.groups.validation import (
     COLUMNS,
@@ -55,11 +59,28 @@ class ListingRowsError(ValueError):
 
 
 @dataclass(frozen=True)
+class PassedMeeting:
+    """A row whose meeting date had passed: the listing's repeat rule gives the next one."""
+
+    line: int
+    reference: str
+    given: date
+    next_on: date
+
+    def __str__(self) -> str:
+        return (
+            f"Line {self.line} ({self.reference}): the meeting on {self.given:%d/%m/%Y} has "
+            f"passed, so the next one shown is {self.next_on:%d/%m/%Y}, from its repeat rule"
+        )
+
+
+@dataclass(frozen=True)
 class ImportResult:
-    """How many listings an import added and updated."""
+    """How many listings an import added and updated, and which meeting dates had passed."""
 
     added: int
     updated: int
+    passed_meetings: tuple[PassedMeeting, ...] = ()
 
 
 def import_listings(
@@ -84,7 +105,18 @@ def import_listings(
         else:
             update_group(session, group, details, actor)
             updated += 1
-    return ImportResult(added, updated)
+    return ImportResult(added, updated, passed_meetings(rows, today))
+
+
+def passed_meetings(rows: list[tuple[int, ListingDetails]], today: date) -> tuple:
+    """The rows whose given meeting date has passed, each with its next meeting."""
+    passed = []
+    for line, details in rows:
+        given = details.next_meeting_on
+        if given is not None and given < today:
+            next_on = meetings.next_meeting(given, details.repeats, details.skip_months, today)
+            passed.append(PassedMeeting(line, details.reference, given, next_on))
+    return tuple(passed)
 
 
 def read_listings(
@@ -158,7 +190,8 @@ def _check_row(line: int, header: list[str], values: list[str], today: date):
     if len(values) != len(header):
         message = f"has {len(values)} values but there are {len(header)} columns"
         return None, [RowProblem(line, "whole row", message)]
-    details, errors = check_listing(dict(zip(header, values, strict=True)), today)
+    values_by_column = dict(zip(header, values, strict=True))
+    details, errors = check_listing(values_by_column, today, past_repeating_dates=True)
     return details, [RowProblem(line, column, message) for column, message in errors.items()]
 
 

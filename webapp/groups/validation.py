@@ -91,9 +91,12 @@ class ListingDetails:
 class _Checker:
     """Reads one listing's fields, collecting a message for each that is wrong."""
 
-    def __init__(self, values: Mapping[str, str | None], today: date):
+    def __init__(
+        self, values: Mapping[str, str | None], today: date, past_repeating_dates: bool = False
+    ):
         self.values = {key: (value or "").strip() for key, value in values.items()}
         self.today = today
+        self.past_repeating_dates = past_repeating_dates
         self.errors: dict[str, str] = {}
 
     def text(self, field: str) -> str:
@@ -119,10 +122,16 @@ class _Checker:
 
 
 def check_listing(
-    values: Mapping[str, str | None], today: date
+    values: Mapping[str, str | None], today: date, *, past_repeating_dates: bool = False
 ) -> tuple[ListingDetails | None, dict[str, str]]:
-    """Clean details and no errors, or None and a message for each wrong field."""
-    check = _Checker(values, today)
+    """Clean details and no errors, or None and a message for each wrong field.
+
+    With `past_repeating_dates` (the CSV import), a meeting date that has passed
+    is kept for a listing that repeats: the date and the rule still give the
+    next meetings, and a list prepared weeks ago imports without editing every
+    row. A one-off date must still be today or later.
+    """
+    check = _Checker(values, today, past_repeating_dates)
     name = check.required("name", "Enter the group's name")
     town = check.required("town", "Enter the town or area the group serves")
     region = _region(check)
@@ -245,7 +254,7 @@ def _when(check: _Checker):
     skip_months = _skip_months(check)
     next_on = _date(check, "next_meeting_date", "the next meeting date")
     if next_on is not None and next_on < check.today:
-        check.fail("next_meeting_date", "The next meeting date must be today or in the future")
+        _past_date(check, next_on, repeats, skip_months)
     if repeats != meetings.NO_REPEAT and next_on is None:
         check.fail("next_meeting_date", "Enter the date of one meeting, so later ones can follow")
     starts_at = _time(check, "start_time", "start time")
@@ -259,6 +268,18 @@ def _when(check: _Checker):
     return repeats, skip_months, next_on, starts_at, ends_at
 
 
+def _past_date(check: _Checker, next_on: date, repeats: str, skip_months: frozenset[int]):
+    """Refuse a meeting date that has passed, unless it repeats and the caller allows it."""
+    repeating = repeats in meetings.REPEAT_RULES and repeats != meetings.NO_REPEAT
+    if not (check.past_repeating_dates and repeating):
+        check.fail("next_meeting_date", "The next meeting date must be today or in the future")
+    elif meetings.next_meeting(next_on, repeats, skip_months, check.today) is None:
+        check.fail(
+            "next_meeting_date",
+            "No meeting from this date and repeat rule is still to come: give a recent date",
+        )
+
+
 def _skip_months(check: _Checker) -> frozenset[int]:
     typed = check.text("not_in_months")
     months = set()
@@ -270,6 +291,9 @@ def _skip_months(check: _Checker) -> frozenset[int]:
             check.fail("not_in_months", "Months to skip must be month names, like 'August'")
             return frozenset()
         months.add(month)
+    if len(months) == 12:
+        check.fail("not_in_months", "A group that meets must meet in at least one month")
+        return frozenset()
     return frozenset(months)
 
 
@@ -394,11 +418,17 @@ def _yes_no_text(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
+def _clock_time(value: time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
 def values_from_group(group, today: date) -> dict[str, str]:
     """A listing as the text `check_listing` reads: for the edit form and the CSV export.
 
     The next meeting date written is the next one from today, so the values
-    pass the "not in the past" check when read back in.
+    pass the "not in the past" check when read back in. A one-off meeting that
+    has passed is written with no date and no times (a time needs a date), so
+    its row still reads back in.
     """
     upcoming = meetings.next_meeting(
         group.next_meeting_on, group.repeats, meetings.parse_skip_months(group.skip_months), today
@@ -414,8 +444,8 @@ def values_from_group(group, today: date) -> dict[str, str]:
             month_names[month] for month in sorted(meetings.parse_skip_months(group.skip_months))
         ),
         "next_meeting_date": upcoming.strftime("%d/%m/%Y") if upcoming else "",
-        "start_time": group.starts_at.strftime("%H:%M") if group.starts_at else "",
-        "end_time": group.ends_at.strftime("%H:%M") if group.ends_at else "",
+        "start_time": _clock_time(group.starts_at) if upcoming else "",
+        "end_time": _clock_time(group.ends_at) if upcoming else "",
         "what_happens": group.what_happens, "cost": group.cost,
         "step_free_access": _yes_no_text(group.step_free_access),
         "hearing_loop": _yes_no_text(group.hearing_loop),

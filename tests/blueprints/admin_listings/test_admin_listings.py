@@ -177,6 +177,23 @@ def test_uploading_a_good_file_imports_it(client, database, admin):
     assert "2 listings added, 0 changed" in page.get_text()
 
 
+def test_uploading_rows_whose_meeting_dates_passed_says_when_they_next_meet(
+    client, database, admin
+):
+    passed = [_values(name=f"Group {n}", repeats="weekly", not_in_months="",
+                      next_meeting_date=(TODAY - timedelta(days=7 * n)).strftime("%d/%m/%Y"))
+              for n in range(1, 6)]  # fmt: skip
+    assert _upload(client, _csv(*passed)).status_code == 302
+    assert _count(database) == 5
+    text = " ".join(get_page(client, "/admin/support-groups/").get_text().split())
+    assert "5 listings added, 0 changed" in text
+    assert (
+        "5 listings had a meeting date that has passed, so the next meeting was worked out "
+        f"from the repeat rule: line 2 (group-1-durham) next meets on {TODAY:%d/%m/%Y}"
+    ) in text
+    assert "line 4 (group-3-durham)" in text and "line 5" not in text and "and 2 more." in text
+
+
 def test_uploading_a_file_with_bad_rows_lists_each_and_imports_nothing(client, database, admin):
     data = _csv(_values(), _values(name="Bad", contact_phone="123"), _values(name="Worse",
                                                                              website="ftp://x"))

@@ -17,6 +17,7 @@ from webapp.groups.validation import COLUMNS, check_listing, values_from_group
 from webapp.models.groups import SupportGroup
 
 GROUPS_PER_PAGE = 50
+PASSED_MEETINGS_NAMED = 3
 # Values a listing keeps from before when it is edited: they have their own buttons.
 KEPT_ON_EDIT = ("example", "hidden", "checked_by", "checked_on")
 
@@ -153,8 +154,24 @@ def upload():
         if result is not None:
             db.session.commit()
             flash(f"Imported the file: {result.added} listings added, {result.updated} changed.")
+            if result.passed_meetings:
+                flash(_passed_meetings_message(result.passed_meetings))
             return redirect(url_for("admin_listings.group_list"))
     return render_template("admin_listings/upload.html", form=form, problems=problems)
+
+
+def _passed_meetings_message(passed: tuple) -> str:
+    """One short message (it rides in the session cookie) naming the first few rows."""
+    shown = "; ".join(
+        f"line {item.line} ({item.reference}) next meets on {item.next_on:%d/%m/%Y}"
+        for item in passed[:PASSED_MEETINGS_NAMED]
+    )
+    more = len(passed) - PASSED_MEETINGS_NAMED
+    return (
+        f"{len(passed)} listing{'s' if len(passed) != 1 else ''} had a meeting date that has "
+        f"passed, so the next meeting was worked out from the repeat rule: {shown}"
+        + (f", and {more} more." if more > 0 else ".")
+    )
 
 
 def _import(form: UploadForm):
