@@ -137,3 +137,27 @@ def test_a_broken_bone_after_50_leads_the_result():
 @pytest.mark.parametrize("age, caution", [(80, False), (81, True)])
 def test_over_80_the_10_year_risk_is_read_with_caution(age, caution):
     assert work_out_result(complete_answers(age=age)).over_80 is caution
+
+
+def test_the_main_reason_is_the_first_reason_in_nices_order():
+    result = work_out_result(complete_answers(falls="yes"))
+    assert result.main_reason == advice.REASON_WOMAN_65_OR_OVER
+    assert result.other_reason_count == 1
+
+
+def test_a_broken_bone_is_the_main_reason_whatever_else_applies():
+    result = work_out_result(complete_answers(falls="yes", broken_bones="yes"))
+    assert result.reasons[0] == advice.REASON_WOMAN_65_OR_OVER
+    assert result.main_reason == advice.REASON_PREVIOUS_FRACTURE
+    assert result.other_reason_count == 2
+
+
+def test_under_50_a_broken_bone_is_the_main_reason_in_its_under_50_words():
+    answers = {**complete_answers(age=45, broken_bones="yes"), "continue_under_50": True}
+    assert work_out_result(answers).main_reason == advice.REASON_PREVIOUS_FRACTURE_UNDER_50
+
+
+def test_with_no_reason_there_is_no_main_reason():
+    result = work_out_result(complete_answers(sex="male", age=60))
+    assert result.main_reason is None
+    assert result.other_reason_count == 0

@@ -87,6 +87,9 @@ UNDER_50_RESULT_NOTE = (
     "You are under 50. The advice below is written for people aged 50 and over."
 )
 
+# The short answer at the top of the result, before the numbers.
+AT_A_GLANCE_ASK_GP = "Ask your GP for a fracture risk assessment."
+
 # Why to ask for an assessment: the opening, and each reason in plain words.
 ASK_GP_BECAUSE = (
     "Ask your GP for a fracture risk assessment. NICE and the National Osteoporosis Guideline "

@@ -125,6 +125,24 @@ class CheckResult:
         return people_in_100(self.risk.hip_percent)
 
     @property
+    def main_reason(self) -> str | None:
+        """The reason to name in the one-line summary at the top of the result, if any.
+
+        A broken bone comes first when there is one: the result treats it as the moment to
+        act whatever else applies. Otherwise the first reason, in NICE's order then NOGG's.
+        """
+        broken_bone = (advice.REASON_PREVIOUS_FRACTURE, advice.REASON_PREVIOUS_FRACTURE_UNDER_50)
+        return next(
+            (reason for reason in self.reasons if reason in broken_bone),
+            self.reasons[0] if self.reasons else None,
+        )
+
+    @property
+    def other_reason_count(self) -> int:
+        """How many reasons there are besides the main one."""
+        return max(len(self.reasons) - 1, 0)
+
+    @property
     def over_80(self) -> bool:
         return self.age > CAUTION_OVER_AGE
 

@@ -121,6 +121,56 @@ def test_a_broken_bone_after_50_leads_the_result(client):
     assert advice.FLS_WHAT_IT_IS in _text(page)
 
 
+# What this means for you, before the numbers -------------------------------------------------
+def _at_a_glance(page):
+    return page.select_one("main .bonecheck-at-a-glance")
+
+
+def _comes_before(page, first, second) -> bool:
+    """True when `first` starts earlier in the page than `second`."""
+    elements = list(page.find("main").descendants)
+    return elements.index(first) < elements.index(second)
+
+
+def test_the_result_opens_with_whether_to_ask_the_gp_and_why(client):
+    page = see_result(client, falls={"falls": "yes"})
+    card = _at_a_glance(page)
+    risks = page.find("h2", string="Your chance of breaking a bone in the next 10 years")
+    assert _comes_before(page, card, risks)
+    text = " ".join(card.get_text(" ").split())
+    assert advice.AT_A_GLANCE_ASK_GP in text
+    assert f"This is because {advice.REASON_WOMAN_65_OR_OVER}." in text
+    more = card.find("a")
+    assert more.get_text() == "1 more reason is listed below"
+    assert page.find(id=more["href"].removeprefix("#")).name == "h2"
+
+
+def test_with_no_reason_to_ask_the_result_opens_by_saying_so(client):
+    page = see_result(client, age={"age": "60"}, sex={"sex": "male"})
+    text = " ".join(_at_a_glance(page).get_text(" ").split())
+    assert advice.NO_REASON_FOUND in text
+    assert advice.AT_A_GLANCE_ASK_GP not in text
+
+
+def test_after_a_broken_bone_the_callout_stays_first_and_the_short_answer_names_it(client):
+    page = see_result(client, broken_bones={"broken_bones": "yes"}, falls={"falls": "yes"})
+    callout = page.select_one("main .nhsuk-card--warning")
+    card = _at_a_glance(page)
+    assert _comes_before(page, callout, card)
+    text = " ".join(card.get_text(" ").split())
+    assert f"This is because {advice.REASON_PREVIOUS_FRACTURE}." in text
+    assert "2 more reasons are listed below" in text
+
+
+def test_the_printable_summary_is_linked_straight_after_the_two_risks(client):
+    page = see_result(client)
+    hip_heading = page.find("h3", string="A hip fracture")
+    next_link = hip_heading.find_next("a")
+    assert next_link["href"] == url("summary")
+    assert "print or show your GP" in next_link.get_text()
+    assert _comes_before(page, next_link, page.find("h2", string="What changed your numbers"))
+
+
 def test_the_result_lists_only_what_the_womans_equations_use(client):
     page = see_result(
         client,
