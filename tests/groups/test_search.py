@@ -48,12 +48,22 @@ def test_nearest_in_person_groups_first_then_online(database):
     assert search.nearby[0].about_miles == 1  # same district: "about 1 mile", never 0
     newcastle = search.nearby[3]
     assert 12 <= newcastle.miles <= 15
-    # Groups that meet online follow, whatever their distance: here one that
-    # meets both ways (also listed above, with its distance) and one online only.
+    # Groups that meet online follow, whatever their distance; the one that
+    # meets both ways is listed once, above, with its distance.
+    assert [found.group.name for found in search.online] == ["Bones Online (example)"]
+    assert search.online_listed_above == 1
+    # The total is of every online group: the number on the page that lists them all.
+    assert (search.nearby_total, search.online_total) == (4, 2)
+
+
+def test_a_group_that_meets_both_ways_but_is_not_nearby_is_in_the_online_list(database):
+    _setup(database)
+    search = find_groups_near(database, district_centre("SW1A"), 25, TODAY)
+    assert [found.group.name for found in search.nearby] == ["London group"]
     assert [found.group.name for found in search.online] == [
         "Bones Online (example)", "Both ways group"
     ]
-    assert (search.nearby_total, search.online_total) == (4, 2)
+    assert search.online_listed_above == 0
 
 
 def test_widening_the_distance_finds_more(database):

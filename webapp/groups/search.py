@@ -7,6 +7,7 @@ and one for the Fracture Liaison Services. Exact distances are then worked out
 in Python for the few rows inside the box.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -77,6 +78,11 @@ class GroupSearch:
     online_total: int = 0
     services: list[FoundService] = field(default_factory=list)
 
+    @property
+    def online_listed_above(self) -> int:
+        """How many of the nearby groups also meet online (so are not repeated below)."""
+        return sum(found.group.meets_online for found in self.nearby)
+
 
 def find_groups_near(
     session: Session, centre: DistrictCentre, miles: int, today: date
@@ -84,7 +90,10 @@ def find_groups_near(
     """Groups meeting in person within `miles` of the district, nearest first; then
     the first groups meeting online; then the Fracture Liaison Services for the district."""
     nearby, nearby_total = _groups_within(session, centre, miles, today)
-    online, online_total = online_groups(session, today, limit=MOST_ONLINE)
+    # A group that meets both ways is shown once: nearby, marked as meeting online too.
+    online, online_total = online_groups(
+        session, today, limit=MOST_ONLINE, leave_out=listed_ids(nearby)
+    )
     services = find_services_near(session, centre.district)
     return GroupSearch(
         centre.district, miles, nearby, nearby_total, online, online_total, services
@@ -124,19 +133,33 @@ def _groups_within(
     return found, len(within)
 
 
+def listed_ids(found: list[FoundGroup]) -> list[int]:
+    """The ids of groups a page already shows, to leave out of its online list."""
+    return [item.group.id for item in found]
+
+
 def online_groups(
-    session: Session, today: date, limit: int | None = None, offset: int = 0
+    session: Session,
+    today: date,
+    limit: int | None = None,
+    offset: int = 0,
+    leave_out: Collection[int] = (),
 ) -> tuple[list[FoundGroup], int]:
     """Visible groups that meet online (some also in person), by name, and how many in all.
 
     Open to anyone, wherever they live, so every search shows some of them.
+    `leave_out` names groups the page already shows; the total still counts
+    them, as it is the number on the page of every online group.
     """
     visible_online = (
         SupportGroup.hidden.is_(False), SupportGroup.meeting_format.in_((ONLINE, BOTH))
     )
     query = select(SupportGroup).where(*visible_online).order_by(SupportGroup.name, SupportGroup.id)
+    if leave_out:
+        query = query.where(SupportGroup.id.not_in(leave_out))
     rows = session.scalars(query.offset(offset).limit(limit)).all()
-    total = len(rows) if limit is None else _count(session, visible_online)
+    counted = limit is None and not leave_out
+    total = len(rows) if counted else _count(session, visible_online)
     return [_found(group, None, today) for group in rows], total
 
 

@@ -59,6 +59,62 @@ def test_results_list_nearest_groups_with_distance_then_online_then_services(cli
     assert "Contains OS data © Crown copyright" in text
 
 
+def _card_names(page, heading: str) -> list[str]:
+    """The group names in the cards after the h2 `heading`, up to the next h2."""
+    section = page.find("h2", string=heading)
+    names = []
+    for element in section.find_next_siblings():
+        if element.name == "h2":
+            break
+        names += [h.get_text(strip=True) for h in element.select(".nhsuk-card__heading")]
+    return names
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_a_group_meeting_both_ways_is_shown_once_marked_also_online(client, database):
+    create_group(database, name="Both ways group", venue_postcode="DH1", format="both")
+    create_group(database, **online_values())
+    database.commit()
+    page = get_page(client, "/groups/near/DH1")
+    assert _text(page).count("Both ways group") == 1
+    assert _card_names(page, "Groups that meet in person within 25 miles") == ["Both ways group"]
+    assert _card_names(page, "Groups that meet online") == ["Bones Online (example)"]
+    card = page.select_one(".nhsuk-card")
+    assert card.select_one(".nhsuk-tag--blue").get_text(strip=True) == "Also meets online"
+    assert "Groups listed above that meet online are not repeated here" in _text(page)
+    assert "See all" not in _text(page)  # both online groups are already on the page
+
+    # Far away, it is not nearby, so it is listed with the online groups (unmarked).
+    far = get_page(client, "/groups/near/TR1")
+    assert _card_names(far, "Groups that meet online") == [
+        "Bones Online (example)", "Both ways group"
+    ]
+    assert far.select(".nhsuk-tag--blue") == []
+    assert "not repeated here" not in _text(far)
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_when_the_only_online_group_is_nearby_the_online_section_says_so(client, database):
+    create_group(database, name="Both ways group", venue_postcode="DH1", format="both")
+    database.commit()
+    text = _text(get_page(client, "/groups/near/DH1"))
+    assert text.count("Both ways group") == 1
+    assert "There are no online groups listed" not in text
+    assert "Groups listed above that meet online are not repeated here" in text
+    assert "See all" not in text
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_a_region_page_shows_a_group_meeting_both_ways_once(client, database):
+    create_group(database, name="Both ways group", venue_postcode="DH1", format="both")
+    create_group(database, **online_values())
+    database.commit()
+    page = get_page(client, "/groups/regions/north-east")
+    assert _text(page).count("Both ways group") == 1
+    assert _card_names(page, "Groups that meet online") == ["Bones Online (example)"]
+    assert "Also meets online" in _text(page)
+
+
 @time_machine.travel("2025-10-01 09:00 +0100", tick=False)
 def test_the_distance_can_be_widened(client, database):
     create_group(database, name="Leeds group", region="yorkshire-and-the-humber",

@@ -111,7 +111,9 @@ def region(code: str):
     groups, total = search.groups_in_region(
         db.session, chosen.code, today, PER_PAGE, (page - 1) * PER_PAGE
     )
-    online, online_total = search.online_groups(db.session, today, search.MOST_ONLINE)
+    online, online_total = search.online_groups(
+        db.session, today, search.MOST_ONLINE, leave_out=search.listed_ids(groups)
+    )
     return render_template(
         "groups/region.html",
         region=chosen,
