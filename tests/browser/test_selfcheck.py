@@ -152,6 +152,17 @@ def test_the_printed_summary_shows_the_risks_largest_and_the_finders_address(pag
     assert finder_address.inner_text().endswith(f" at {host}/groups/")
 
 
+def test_the_result_folds_away_the_disclaimer_on_screen_but_prints_it(page, paths):
+    walk_to_result(page, paths["result"])
+    disclaimer = page.locator("details.bonecheck-open-in-print p", has_text="ClinRisk")
+    assert not disclaimer.is_visible()
+    page.emulate_media(media="print")
+    assert disclaimer.is_visible()
+    page.emulate_media(media="screen")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert disclaimer.is_visible(), "the details were not opened before printing"
+
+
 def test_an_empty_answer_moves_focus_to_the_error_summary(page):
     start_check(page)
     press_button(page)

@@ -153,6 +153,14 @@ HELPLINE = (
     "your questions about bone health."
 )
 
+# "About these numbers" on the result: plain words first, then the credit and disclaimer.
+ABOUT_THE_NUMBERS = (
+    "Your numbers are an estimate, worked out from your answers with the published "
+    "QFracture-2012 equations. NICE recommends this kind of tool for estimating the risk of "
+    "breaking a bone. The numbers tell you how many out of 100 people like you are likely to "
+    "break a bone in the next 10 years, not whether you will."
+)
+
 # What the check is not.
 NOT_A_DIAGNOSIS = (
     "This is not a diagnosis. It cannot tell you whether you have osteoporosis, and it does not "

@@ -2,8 +2,10 @@
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from tests.blueprints.selfcheck.journey import (
     answer_every_question,
@@ -20,6 +22,10 @@ from webapp.risk import RiskProfile, estimate_fracture_risk
 from webapp.selfcheck import advice
 from webapp.selfcheck.counting import week_starting
 from webapp.selfcheck.result import people_in_100
+
+DISCLAIMER = (
+    Path(__file__).resolve().parents[3] / "webapp/templates/partials/qfracture_disclaimer.html"
+)
 
 
 def _text(page) -> str:
@@ -169,6 +175,16 @@ def test_the_printable_summary_is_linked_straight_after_the_two_risks(client):
     assert next_link["href"] == url("summary")
     assert "print or show your GP" in next_link.get_text()
     assert _comes_before(page, next_link, page.find("h2", string="What changed your numbers"))
+
+
+def test_about_these_numbers_is_folded_away_with_plain_words_then_the_disclaimer(client):
+    page = see_result(client)
+    folded = page.select_one("main details")
+    assert folded.summary.get_text(strip=True) == "About these numbers"
+    paragraphs = folded.select(".nhsuk-details__text p")
+    assert paragraphs[0].get_text() == advice.ABOUT_THE_NUMBERS
+    disclaimer = BeautifulSoup(DISCLAIMER.read_text(encoding="utf-8"), "html.parser")
+    assert " ".join(paragraphs[1].get_text().split()) == " ".join(disclaimer.get_text().split())
 
 
 def test_the_result_lists_only_what_the_womans_equations_use(client):

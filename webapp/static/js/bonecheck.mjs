@@ -3,3 +3,10 @@
 import { initAll } from "/assets/nhsuk-frontend.min.js";
 
 initAll();
+
+// Details that must reach paper (the QFracture credit and disclaimer) open before printing.
+window.addEventListener("beforeprint", () => {
+  for (const details of document.querySelectorAll("details.bonecheck-open-in-print")) {
+    details.open = true;
+  }
+});
