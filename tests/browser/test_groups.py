@@ -63,7 +63,9 @@ def _add_durham_group(page, name: str) -> None:
         "name": name, "town": "Durham", "venue_name": "Example Education Centre",
         "address": "1 Example Road, Durham", "venue_postcode": "DH1 5TW",
         "meeting_pattern": "Third Tuesday of the month, 7.30pm to 9pm",
-        "next_meeting_date": NEXT_MEETING.strftime("%d/%m/%Y"), "start_time": "19:30",
+        "next_meeting_date-day": str(NEXT_MEETING.day),
+        "next_meeting_date-month": str(NEXT_MEETING.month),
+        "next_meeting_date-year": str(NEXT_MEETING.year), "start_time": "19:30",
         "end_time": "21:00", "cost": "£2 a meeting", "contact_email": "durham@example.org",
         "contact_phone": "0191 498 0123", "website": "https://example.org/durham",
     }  # fmt: skip
@@ -184,11 +186,16 @@ def test_listing_admin_error_states_are_accessible(page, live_app, tmp_path):
     page.goto("/admin/support-groups/add")
     page.fill("[name=venue_postcode]", "XX1 1XX")
     page.fill("[name=website]", "http://example.org")
+    page.fill("[name=next_meeting_date-day]", "21")
+    page.fill("[name=next_meeting_date-year]", str(NEXT_MEETING.year))
     with page.expect_navigation():
         page.get_by_role("button", name="Save listing").click()
     assert page.locator(".nhsuk-error-summary").is_visible()
     assert page.title().startswith("Error: ")
     assert_accessible(page)
+    # The summary's link for the date moves focus to the box that is missing.
+    page.get_by_role("link", name="Next meeting date must include a month").click()
+    assert page.evaluate("document.activeElement.name") == "next_meeting_date-month"
 
     bad = tmp_path / "bad.csv"
     bad.write_text("name,town,region,format,meeting_pattern,contact_email\n"

@@ -1,8 +1,12 @@
 """The NHS.UK widget layer: the right component, and user input always escaped."""
 
+from datetime import date
+
+import pytest
+from bs4 import BeautifulSoup
 from flask_wtf import FlaskForm
 
-from webapp.forms.widgets import RadioField, SelectMultipleCheckboxField, StringField
+from webapp.forms.widgets import DateField, RadioField, SelectMultipleCheckboxField, StringField
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -59,3 +63,106 @@ def test_none_of_these_is_an_exclusive_checkbox(app):
     assert 'value="none" data-behaviour="exclusive"' in html
     assert 'value="a" data-behaviour' not in html
     assert '<div class="nhsuk-checkboxes__divider">or</div>' in html
+
+
+class DateForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    meeting = DateField("Next meeting date", description="For example, 21 10 2025")
+
+
+def _date_form(app, **typed):
+    data = {f"meeting-{part}": value for part, value in typed.items()}
+    with app.test_request_context(method="POST", data=data):
+        form = DateForm()
+        form.validate()
+        return form, str(form.meeting())
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ({"day": "21", "month": "10", "year": "2025"}, date(2025, 10, 21)),
+        ({"day": "01", "month": "03", "year": "2026"}, date(2026, 3, 1)),
+        ({"day": " 5 ", "month": "Mar", "year": "2026"}, date(2026, 3, 5)),
+        ({"day": "5", "month": "march", "year": "2026"}, date(2026, 3, 5)),
+        ({"day": "29", "month": "2", "year": "2028"}, date(2028, 2, 29)),
+        ({"day": "", "month": "", "year": ""}, None),
+        ({}, None),
+    ],
+)
+def test_a_date_is_read_from_its_three_boxes(app, typed, expected):
+    form, _ = _date_form(app, **typed)
+    assert form.meeting.errors == []
+    assert form.meeting.data == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "message", "outlined"),
+    [
+        ({"day": "21", "year": "2025"}, "Next meeting date must include a month", {"month"}),
+        ({"year": "2025"}, "Next meeting date must include a day and month", {"day", "month"}),
+        ({"day": "21"}, "Next meeting date must include a month and year", {"month", "year"}),
+        ({"day": "31", "month": "2", "year": "2026"}, "Next meeting date must be a real date",
+         {"day"}),
+        ({"day": "29", "month": "2", "year": "2026"}, "Next meeting date must be a real date",
+         {"day"}),
+        ({"day": "0", "month": "2", "year": "2026"}, "Next meeting date must be a real date",
+         {"day"}),
+        ({"day": "1", "month": "13", "year": "2026"}, "Next meeting date must be a real date",
+         {"month"}),
+        ({"day": "1", "month": "Ju", "year": "2026"}, "Next meeting date must be a real date",
+         {"month"}),
+        ({"day": "first", "month": "2", "year": "2026"}, "Next meeting date must be a real date",
+         {"day"}),
+        ({"day": "1", "month": "2", "year": "-26"}, "Next meeting date must be a real date",
+         {"year"}),
+        ({"day": "1", "month": "2", "year": "26"}, "Year must include 4 numbers", {"year"}),
+    ],
+)  # fmt: skip
+def test_each_mistake_in_a_date_is_explained_and_its_boxes_outlined(app, typed, message,
+                                                                    outlined):  # fmt: skip
+    form, html = _date_form(app, **typed)
+    assert form.meeting.errors == [message]
+    assert form.meeting.data is None
+    page = BeautifulSoup(html, "html.parser")
+    boxes = {box["name"].removeprefix("meeting-"): box for box in page.select("input")}
+    assert {part for part, box in boxes.items() if "nhsuk-input--error" in box["class"]} == outlined
+    # The error summary links to #meeting: the first outlined box has that id.
+    first = next(part for part in ("day", "month", "year") if part in outlined)
+    assert boxes[first]["id"] == "meeting"
+    assert page.select_one("#meeting-error").get_text(" ", strip=True) == f"Error: {message}"
+    # What was typed is shown again, to correct rather than retype.
+    assert all(box.get("value", "") == typed.get(part, "").strip() for part, box in boxes.items())
+
+
+def test_an_error_about_the_whole_date_outlines_every_box(app):
+    with app.test_request_context(method="POST", data={
+            "meeting-day": "1", "meeting-month": "1", "meeting-year": "2020"}):  # fmt: skip
+        form = DateForm()
+        form.validate()
+        form.meeting.errors.append("The next meeting date must be today or in the future")
+        page = BeautifulSoup(str(form.meeting()), "html.parser")
+    assert len(page.select("input.nhsuk-input--error")) == 3
+    assert page.select_one("input")["id"] == "meeting"
+
+
+def test_a_date_field_is_a_fieldset_of_three_labelled_numeric_boxes(app):
+    with app.test_request_context():
+        form = DateForm(data={"meeting": date(2025, 10, 21)})
+        page = BeautifulSoup(str(form.meeting()), "html.parser")
+    assert page.select_one("fieldset legend").get_text(strip=True) == "Next meeting date"
+    assert page.select_one("fieldset")["aria-describedby"] == "meeting-hint"
+    assert page.select_one("#meeting-hint").get_text(strip=True) == "For example, 21 10 2025"
+    boxes = page.select("input")
+    assert [(box["id"], box["name"], box["value"], box["inputmode"]) for box in boxes] == [
+        ("meeting", "meeting-day", "21", "numeric"),
+        ("meeting-month", "meeting-month", "10", "numeric"),
+        ("meeting-year", "meeting-year", "2025", "numeric"),
+    ]
+    assert [page.select_one(f"label[for={box['id']}]").get_text(strip=True) for box in boxes] == [
+        "Day", "Month", "Year"
+    ]
+    ids = [element["id"] for element in page.find_all(id=True)]
+    assert len(ids) == len(set(ids))

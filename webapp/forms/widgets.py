@@ -6,9 +6,13 @@ macros are looked up in the app's Jinja environment, so they are autoescaped
 like every other template.
 """
 
+import re
+from datetime import date
+
 from flask import current_app
 from markupsafe import Markup
 from wtforms import fields
+from wtforms.utils import unset_value
 
 MACROS = {
     "input": ("nhsuk/components/input/macro.jinja", "input"),
@@ -18,6 +22,7 @@ MACROS = {
     "select": ("nhsuk/components/select/macro.jinja", "select"),
     "password": ("nhsuk/components/password-input/macro.jinja", "passwordInput"),
     "file": ("nhsuk/components/file-upload/macro.jinja", "fileUpload"),
+    "date": ("nhsuk/components/date-input/macro.jinja", "dateInput"),
 }
 
 
@@ -176,6 +181,100 @@ class NHSSelect(NHSInput):
         return render_macro("select", params)
 
 
+class NHSDateInput:
+    """Day, month and year boxes in a fieldset (the NHS.UK date input).
+
+    The error summary links to `#field-id`, so that id goes on the first box
+    with a problem (the day box if the whole date is wrong), as radios give it
+    to their first option. Only the boxes with a problem are outlined; a date
+    that is wrong as a whole outlines all three.
+    """
+
+    def __call__(self, field, **options):
+        fieldset = _fieldset(field, options)
+        params = _common_params(field, options)
+        del params["name"]
+        field_id = params.pop("id")
+        if "hint" in params:
+            params["hint"]["id"] = f"{field_id}-hint"
+        if "errorMessage" in params:
+            params["errorMessage"]["id"] = f"{field_id}-error"
+        wrong = field.wrong_parts if field.errors else frozenset()
+        first = next((part for part in DATE_PARTS if part in wrong), DATE_PARTS[0])
+        params["id"] = f"{field_id}-date"
+        params["fieldset"] = fieldset
+        params["items"] = [
+            {
+                "id": field_id if part == first else f"{field_id}-{part}",
+                "name": f"{field.name}-{part}",
+                "label": part.capitalize(),
+                "value": field.parts[part],
+                "width": 4 if part == "year" else 2,
+                # Left out, not False, for the others: False would keep a box
+                # unmarked even when the date as a whole is wrong.
+                **({"error": True} if part in wrong else {}),
+            }
+            for part in DATE_PARTS
+        ]
+        params.update(options)
+        return render_macro("date", params)
+
+
+DATE_PARTS = ("day", "month", "year")
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+
+
+class DateInputError(ValueError):
+    """What is wrong with a typed date, and which of its boxes to outline (none: all)."""
+
+    def __init__(self, message: str, wrong_parts=frozenset()):
+        super().__init__(message)
+        self.wrong_parts = frozenset(wrong_parts)
+
+
+def read_date(parts: dict[str, str], what: str) -> date | None:
+    """The date typed in day, month and year boxes; None if all are empty.
+
+    Messages follow the NHS.UK and GOV.UK date input guidance: "`what` must
+    include a month", "`what` must be a real date", "Year must include 4 numbers".
+    A month may be a number or a name ("3", "Mar", "March").
+    """
+    typed = {part: (parts.get(part) or "").strip() for part in DATE_PARTS}
+    missing = [part for part in DATE_PARTS if not typed[part]]
+    if len(missing) == len(DATE_PARTS):
+        return None
+    if missing:
+        raise DateInputError(f"{what} must include a {' and '.join(missing)}", missing)
+    day, month, year = typed["day"], _month_number(typed["month"]), typed["year"]
+    not_numbers = [part for part, value in (("day", day), ("month", month), ("year", year))
+                   if value is None or not value.isdigit()]  # fmt: skip
+    if not_numbers:
+        raise DateInputError(f"{what} must be a real date", not_numbers)
+    if len(year) != 4:
+        raise DateInputError("Year must include 4 numbers", ["year"])
+    if not 1 <= int(month) <= 12:
+        raise DateInputError(f"{what} must be a real date", ["month"])
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        # Month and year are right by now, so it is the day: 0, or past the month's end.
+        raise DateInputError(f"{what} must be a real date", ["day"]) from None
+
+
+def _month_number(typed: str) -> str | None:
+    if typed.isdigit():
+        return typed
+    word = re.sub(r"[^a-z]", "", typed.lower())
+    if len(word) < 3:
+        return None
+    return next(
+        (str(n) for n, name in enumerate(MONTH_NAMES, 1) if name.startswith(word)), None
+    )
+
+
 # Field classes a form declares, each drawing its NHS.UK component.
 class StringField(fields.StringField):
     widget = NHSInput()
@@ -233,3 +332,44 @@ class SelectField(fields.SelectField):
 
 class FileField(fields.FileField):
     widget = NHSFileUpload()
+
+
+class DateField(fields.Field):
+    """A date typed in three boxes, day, month and year, read as a `date` (None if left empty).
+
+    The boxes are posted as `<name>-day`, `<name>-month` and `<name>-year`. What
+    was typed is kept in `parts` to show again with the error; `wrong_parts`
+    names the boxes to outline. Whether a date is needed at all is the form's
+    or the domain's call, as for any optional field.
+    """
+
+    widget = NHSDateInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.parts = dict.fromkeys(DATE_PARTS, "")
+        self.wrong_parts: frozenset[str] = frozenset()
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        """Read the three boxes from the posted form, or the initial `date` when there is none."""
+        super().process(formdata, data, extra_filters)
+        if formdata is None:
+            return
+        self.parts = {part: formdata.get(f"{self.name}-{part}", "") for part in DATE_PARTS}
+        self.wrong_parts = frozenset()
+        try:
+            self.data = read_date(self.parts, self.label.text)
+        except DateInputError as error:
+            self.data = None
+            self.wrong_parts = error.wrong_parts
+            self.process_errors.append(str(error))
+
+    def process_data(self, value):
+        """Show a stored date in the boxes as a person would type it (no leading zeros)."""
+        self.data = value if isinstance(value, date) else None
+        if self.data is not None:
+            self.parts = {"day": str(self.data.day), "month": str(self.data.month),
+                          "year": str(self.data.year)}  # fmt: skip
+
+    def process_formdata(self, valuelist):
+        """Nothing to do: the boxes have their own names, read in `process`."""

@@ -31,9 +31,16 @@ def _values(**overrides) -> dict[str, str]:
 
 
 def _form(**overrides) -> dict[str, str]:
+    """What the admin form posts: the listing's values, the meeting date in three boxes."""
     kept = ("example", "checked_by", "checked_on")
     values = {k: v for k, v in _values().items() if k not in kept}
-    return {**values, "checked": "yes", **overrides}
+    values = {**values, "checked": "yes", **overrides}
+    return values | _date_boxes(values.pop("next_meeting_date"))
+
+
+def _date_boxes(typed: str, name: str = "next_meeting_date") -> dict[str, str]:
+    parts = typed.split("/") if typed else ["", "", ""]
+    return dict(zip((f"{name}-day", f"{name}-month", f"{name}-year"), parts, strict=True))
 
 
 @pytest.fixture
@@ -98,12 +105,52 @@ def test_each_wrong_field_is_explained_and_nothing_is_saved(client, database, ad
     assert _count(database) == 0
 
 
+@pytest.mark.parametrize(
+    ("boxes", "message", "focus"),
+    [
+        ({"next_meeting_date-month": ""}, "Next meeting date must include a month",
+         "next_meeting_date-month"),
+        ({"next_meeting_date-day": "31", "next_meeting_date-month": "2"},
+         "Next meeting date must be a real date", "next_meeting_date-day"),
+        ({"next_meeting_date-year": "26"}, "Year must include 4 numbers",
+         "next_meeting_date-year"),
+    ],
+)  # fmt: skip
+def test_the_meeting_date_is_typed_in_three_boxes_and_each_mistake_explained(
+    client, database, admin, boxes, message, focus
+):
+    page = post_form(client, "/admin/support-groups/add", _form(name="") | boxes)
+    assert error_messages(page) == ["Enter the group's name", message]
+    # The summary's link lands on the box to correct, which also shows what was typed.
+    link = page.select_one(".nhsuk-error-summary a[href='#next_meeting_date']")
+    assert link.get_text(strip=True) == message
+    box = page.select_one("#next_meeting_date")
+    assert box["name"] == focus and box.get("value", "") == boxes[focus]
+    assert _count(database) == 0
+
+
+def test_a_month_can_be_typed_as_a_word(client, database, admin):
+    response = submit(client, "/admin/support-groups/add", _form() | {
+        "next_meeting_date-month": SOON.strftime("%b")})  # fmt: skip
+    assert response.status_code == 302
+    assert database.scalars(select(SupportGroup)).one().next_meeting_on == SOON
+
+
+def test_the_form_hint_gives_an_example_date_a_few_weeks_ahead(client, database, admin):
+    hint = get_page(client, "/admin/support-groups/add").select_one("#next_meeting_date-hint")
+    example = TODAY + timedelta(weeks=4)
+    assert hint.get_text(strip=True) == f"For example, {example.day} {example.month} {example.year}"
+
+
 def test_editing_keeps_the_example_mark_and_the_check(client, database, admin):
     group = create_group(database, today=TODAY, **_values())
     database.commit()
     edit = f"/admin/support-groups/{group.id}/edit"
     page = get_page(client, edit)
     assert page.select_one("#name")["value"] == group.name
+    assert [page.select_one(f"[name=next_meeting_date-{part}]")["value"]
+            for part in ("day", "month", "year")] == [str(SOON.day), str(SOON.month),
+                                                       str(SOON.year)]  # fmt: skip
     response = submit(client, edit, _form(cost="Free", checked="no"))
     assert response.status_code == 302
     database.refresh(group)

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, Length
 
 from webapp.forms.widgets import (
+    DateField,
     EmailField,
     FileField,
     RadioField,
@@ -59,9 +60,8 @@ class ListingForm(FlaskForm):
         "Months with no meeting (optional)", description="For example, August",
         validators=[Length(max=100)],
     )
-    next_meeting_date = StringField(
-        "Next meeting date", description="For example, 21/10/2025", validators=[Length(max=20)]
-    )
+    # The hint's example date is set by the page, so it is never in the past.
+    next_meeting_date = DateField("Next meeting date")
     start_time = StringField(
         "Start time (optional)", description="For example, 19:30", validators=[Length(max=20)]
     )

@@ -1,6 +1,6 @@
 """Views for the listing admin pages: thin, each calls one service and commits once."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from webapp.blueprints.admin_listings.forms import ConfirmForm, ListingForm, Upl
 from webapp.extensions import db
 from webapp.groups import csv_io, listings
 from webapp.groups.checking import needs_checking
-from webapp.groups.validation import COLUMNS, check_listing, values_from_group
+from webapp.groups.validation import COLUMNS, check_listing, parse_date, values_from_group
 from webapp.models.groups import SupportGroup
 
 GROUPS_PER_PAGE = 50
@@ -49,40 +49,61 @@ def group_list():
 def add_group():
     """Add a support group listing."""
     form = ListingForm()
-    if form.validate_on_submit():
+    if form.is_submitted():
         details = _checked_details(form, {})
         save = partial(listings.add_group, db.session, details, _actor())
         if details is not None and _saved(form, save):
             flash(f"{details.name} has been added.")
             return redirect(url_for("admin_listings.group_list"))
-    return render_template("admin_listings/form.html", form=form, group=None)
+    return _form_page(form, group=None)
 
 
 @bp.route("/<int:group_id>/edit", methods=["GET", "POST"])
 def edit_group(group_id: int):
     """Change a listing's details."""
     group = db.get_or_404(SupportGroup, group_id)
-    kept = {name: values_from_group(group, _today())[name] for name in KEPT_ON_EDIT}
-    form = ListingForm(data=values_from_group(group, _today()))
-    if form.validate_on_submit():
+    values = values_from_group(group, _today())
+    kept = {name: values[name] for name in KEPT_ON_EDIT}
+    form = ListingForm(data=values | {"next_meeting_date": parse_date(values["next_meeting_date"])})
+    if form.is_submitted():
         details = _checked_details(form, kept)
         save = partial(listings.update_group, db.session, group, details, _actor())
         if details is not None and _saved(form, save):
             flash(f"{group.name} has been changed.")
             return redirect(url_for("admin_listings.group_list"))
-    return render_template("admin_listings/form.html", form=form, group=group)
+    return _form_page(form, group=group)
+
+
+def _form_page(form: ListingForm, group: SupportGroup | None):
+    example = _today() + timedelta(weeks=4)
+    return render_template(
+        "admin_listings/form.html",
+        form=form,
+        group=group,
+        date_hint=f"For example, {example.day} {example.month} {example.year}",
+    )
 
 
 def _checked_details(form: ListingForm, kept: dict):
-    """The shared checks' clean details, or None with their messages on the form's fields."""
-    values = {name: form[name].data for name in COLUMNS if name in form} | kept
+    """Clean details if the form and the shared checks both pass, else None.
+
+    Both always run, so every problem is shown at once. A field the form already
+    found wrong (a date that is not a real date, say) keeps only that message.
+    """
+    form_ok = form.validate()
+    values = {name: _as_text(form[name].data) for name in COLUMNS if name in form} | kept
     details, errors = check_listing(values, _today())
     for name, message in errors.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
+        if name not in form:
             form.form_errors.append(message)
-    return details
+        elif not form[name].errors:
+            form[name].errors = [message]
+    return details if form_ok else None
+
+
+def _as_text(value) -> str | None:
+    """A form value as the shared checks read it: dates in ISO form, as the CSV allows."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _saved(form: ListingForm, save) -> bool:
