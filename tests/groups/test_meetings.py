@@ -1,11 +1,12 @@
 """Next meeting dates from a listing's repeat rule."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
 from webapp.groups.meetings import (
     LAST,
+    clock_time,
     next_meeting,
     nth_weekday,
     parse_skip_months,
@@ -72,3 +73,15 @@ def test_nth_weekday(year, month, weekday, week, expected):
 def test_stored_skip_months_are_read_back():
     assert parse_skip_months("8,12") == {8, 12}
     assert parse_skip_months("") == set()
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (time(19, 30), "7:30pm"), (time(21), "9pm"), (time(9), "9am"), (time(10, 5), "10:05am"),
+        (time(12), "midday"), (time(12, 30), "12:30pm"), (time(0), "midnight"),
+        (time(0, 15), "12:15am"),
+    ],
+)  # fmt: skip
+def test_meeting_times_are_written_as_people_say_them(value, said):
+    assert clock_time(value) == said

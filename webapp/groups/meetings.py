@@ -8,7 +8,7 @@ editing it every month.
 """
 
 import calendar
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 NO_REPEAT = "none"
 # Each rule: days to step, or months to step keeping the weekday of the month.
@@ -90,3 +90,12 @@ def nth_weekday(year: int, month: int, weekday: int, week: int) -> date:
 def parse_skip_months(stored: str) -> frozenset[int]:
     """The stored skip months ("8,12") as a set of month numbers."""
     return frozenset(int(part) for part in stored.split(",") if part.strip().isdigit())
+
+
+def clock_time(value: time) -> str:
+    """A time as people say it and NHS.UK writes it: 9am, 7:30pm, midday, midnight."""
+    if value.minute == 0 and value.hour in (0, 12):
+        return "midnight" if value.hour == 0 else "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"

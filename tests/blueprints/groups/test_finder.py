@@ -51,7 +51,7 @@ def test_results_list_nearest_groups_with_distance_then_online_then_services(cli
     assert text.index("Durham group") < text.index("Newcastle group") < text.index("Bones Online")
     assert "About 1 mile" in text and "About 13 miles" in text
     assert "Hidden group" not in text
-    assert "Tuesday 21 October 2025, 19:30 to 21:00" in text
+    assert "Tuesday 21 October 2025, 7:30pm to 9pm" in text  # the 12-hour clock people use
     assert "Example listing" in text
     assert "0808 800 0035" in text
     assert "Durham FLS (example)" in text and "Covers your postcode district" in text

@@ -8,16 +8,18 @@ bp = Blueprint("groups", __name__)
 
 @bp.app_context_processor
 def _finder_helpers() -> dict:
-    """The finder's wording, date format and the postcode data's attribution, for every page.
+    """The finder's wording, date and time formats and the postcode data's attribution, everywhere.
 
     App-wide because the sources page and the self-check result show them too.
     """
     from webapp.groups import wording
+    from webapp.groups.meetings import clock_time
     from webapp.postcodes import ATTRIBUTION_LINES, LICENCE_NAME, LICENCE_URL
 
     return {
         "wording": wording,
         "long_date": lambda day: f"{day:%A} {day.day} {day:%B %Y}",
+        "clock_time": clock_time,
         "postcode_attribution": ATTRIBUTION_LINES,
         "postcode_licence_name": LICENCE_NAME,
         "postcode_licence_url": LICENCE_URL,
