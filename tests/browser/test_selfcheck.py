@@ -12,9 +12,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from flask import url_for
 
-from tests.browser.axe import axe_violations, describe_violations
+from tests.browser.axe import assert_accessible, axe_violations, describe_violations
 from tests.browser.journey import PROFILE, page_fields, start_check, walk_to_result
-from tests.browser.keyboard import follow_link, press_button, type_into
+from tests.browser.keyboard import choose_radio, follow_link, press_button, type_into
 from webapp.risk import estimate_fracture_risk
 
 pytestmark = pytest.mark.browser
@@ -211,6 +211,24 @@ def _answer_age(page, age_path: str, years: str) -> None:
     page.goto(age_path)
     type_into(page, "age", years)
     press_button(page)
+
+
+def test_feet_and_inches_typed_in_the_centimetres_box_lead_to_the_feet_and_inches_boxes(page):
+    start_check(page)
+    type_into(page, "age", "72")
+    press_button(page)
+    choose_radio(page, "sex", "female")
+    press_button(page)
+    type_into(page, "height", "5 4")
+    press_button(page)
+    message = page.locator(".nhsuk-error-message")
+    assert "It looks like you entered feet and inches" in message.inner_text()
+    assert_accessible(page)
+    follow_link(page, ".nhsuk-error-message a")
+    type_into(page, "feet", "5")
+    type_into(page, "inches", "4")
+    press_button(page)
+    assert page.locator("input[name=weight]").count() == 1
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,18 @@ from datetime import date
 import pytest
 
 from webapp.selfcheck.measurements import (
+    CENTIMETRES_IN,
+    KILOGRAMS_IN,
     TOO_LARGE,
+    TwoParts,
     age_on,
     centimetres_from_feet_and_inches,
     kilograms_from_stones_and_pounds,
+    looks_imperial,
     read_decimal_number,
+    read_feet_and_inches,
+    read_number_with_unit,
+    read_stones_and_pounds,
     read_whole_number,
     real_date,
 )
@@ -72,3 +79,76 @@ def test_a_date_that_does_not_exist_is_refused():
     assert real_date(2023, 2, 29) is None
     assert real_date(2024, 2, 29) == date(2024, 2, 29)
     assert real_date(2024, 13, 1) is None
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("5ft 4", TwoParts(5, 4)), ("5'4\"", TwoParts(5, 4)), ("5' 4''", TwoParts(5, 4)),
+        ("5′4″", TwoParts(5, 4)), ("5 feet 4 inches", TwoParts(5, 4)),
+        ("5 FT 4 IN", TwoParts(5, 4)), ("5ft4in", TwoParts(5, 4)), ("5 foot 4", TwoParts(5, 4)),
+        ("5ft, 4in", TwoParts(5, 4)), ("5ft 4.5in", TwoParts(5, 4.5)), ("6ft", TwoParts(6, 0)),
+        (" 5 ft. 4 in. ", TwoParts(5, 4)),
+    ],
+)
+def test_feet_and_inches_as_people_write_them(text, parts):
+    assert read_feet_and_inches(text) == parts
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("10st 7", TwoParts(10, 7)), ("10 st 7 lb", TwoParts(10, 7)),
+        ("10st7lbs", TwoParts(10, 7)), ("10 stone 7 pounds", TwoParts(10, 7)),
+        ("10 Stone", TwoParts(10, 0)), ("10st 7.5lb", TwoParts(10, 7.5)),
+    ],
+)
+def test_stones_and_pounds_as_people_write_them(text, parts):
+    assert read_stones_and_pounds(text) == parts
+
+
+@pytest.mark.parametrize(
+    "text", ["5 4", "5", "5.5ft", "64 inches", "ft 4", "5ft 4st", "10st 7", "", None, "5ft -4"]
+)
+def test_anything_else_is_not_feet_and_inches(text):
+    assert read_feet_and_inches(text) is None
+
+
+@pytest.mark.parametrize("text", ["10 7", "150 lbs", "10.5st", "5ft 4", "", None])
+def test_anything_else_is_not_stones_and_pounds(text):
+    assert read_stones_and_pounds(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, units, number",
+    [
+        ("165", CENTIMETRES_IN, 165), ("165 cm", CENTIMETRES_IN, 165),
+        ("165CM", CENTIMETRES_IN, 165), ("1.65 m", CENTIMETRES_IN, 165),
+        ("1.15m", CENTIMETRES_IN, 115), ("165 centimetres", CENTIMETRES_IN, 165),
+        ("70", KILOGRAMS_IN, 70), ("70kg", KILOGRAMS_IN, 70), ("70.5 kilos", KILOGRAMS_IN, 70.5),
+    ],
+)
+def test_a_number_with_its_metric_unit(text, units, number):
+    assert read_number_with_unit(text, units) == number
+
+
+@pytest.mark.parametrize(
+    "text, units",
+    [("70 lb", KILOGRAMS_IN), ("165 kg", CENTIMETRES_IN), ("5ft 4", CENTIMETRES_IN),
+     ("cm", CENTIMETRES_IN), ("1e3", CENTIMETRES_IN), ("nan", KILOGRAMS_IN), (None, KILOGRAMS_IN)],
+)
+def test_a_number_with_another_unit_or_none_is_not_read(text, units):
+    assert read_number_with_unit(text, units) is None
+
+
+@pytest.mark.parametrize(
+    "text, measure, looks",
+    [
+        ("5 4", "height", True), ("5.5 ft", "height", True), ("64 inches", "height", True),
+        ("5'", "height", True), ("10 7", "weight", True), ("150 lbs", "weight", True),
+        ("11 stone", "weight", True), ("165", "height", False), ("abc", "height", False),
+        ("10 st", "height", False), ("5 ft", "weight", False), ("70", "weight", False),
+    ],
+)
+def test_what_looks_like_feet_and_inches_or_stones_and_pounds(text, measure, looks):
+    assert looks_imperial(text, measure) is looks

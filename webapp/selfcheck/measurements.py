@@ -6,6 +6,7 @@ ASCII digits with an optional decimal point, so what was understood is what was 
 """
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 CM_PER_INCH = 2.54
@@ -40,6 +41,94 @@ def read_decimal_number(text: str | None) -> float | None:
 def is_blank(text: str | None) -> bool:
     """True when nothing but spaces was typed."""
     return not (text or "").strip()
+
+
+# Units a person may type after a height or weight in the metric box, and what each is in
+# centimetres or kilograms ("165 cm", "1.65 m", "70kg").
+CENTIMETRES_IN = {
+    **dict.fromkeys(("cm", "cms", "centimetre", "centimetres", "centimeter", "centimeters"), 1),
+    **dict.fromkeys(("m", "metre", "metres", "meter", "meters"), 100),
+}
+KILOGRAMS_IN = dict.fromkeys(("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms"), 1)
+_NUMBER_AND_UNIT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([a-z]*)\.?\s*", re.IGNORECASE)
+
+# Feet and inches, stones and pounds, as people write them: 5ft 4, 5'4", 5 feet 4 inches,
+# 10st 7, 10 st 7 lb, 10 stone 7 pounds. The first part is whole; the second may have a decimal.
+_FEET = r"(?:feet|foot|ft|'|’|′)"
+_INCHES = r"(?:inches|inch|ins|in|\"|”|″|''|’’)"
+_STONES = r"(?:stones|stone|sts|st)"
+_POUNDS = r"(?:pounds|pound|lbs|lb)"
+
+
+def _two_part_pattern(major_unit: str, minor_unit: str) -> re.Pattern:
+    return re.compile(
+        rf"\s*([0-9]+)\s*{major_unit}\.?\s*(?:,|and)?\s*"
+        rf"(?:([0-9]+(?:\.[0-9]+)?)\s*(?:{minor_unit}\.?)?)?\s*",
+        re.IGNORECASE,
+    )
+
+
+_FEET_AND_INCHES = _two_part_pattern(_FEET, _INCHES)
+_STONES_AND_POUNDS = _two_part_pattern(_STONES, _POUNDS)
+_ANY_IMPERIAL_UNIT = {
+    "height": re.compile(rf"[0-9.]\s*(?:{_FEET}|{_INCHES})", re.IGNORECASE),
+    "weight": re.compile(rf"[0-9.]\s*(?:{_STONES}|{_POUNDS})", re.IGNORECASE),
+}
+# Two bare numbers, "5 4" or "10 7": feet and inches or stones and pounds, but not certainly
+# ("6 8" could be a mistyped 68 kg), so these are questioned, never converted.
+_TWO_BARE_NUMBERS = re.compile(r"\s*[0-9]+\s+[0-9]+(?:\.[0-9]+)?\s*")
+
+
+@dataclass(frozen=True)
+class TwoParts:
+    """A measure in two units as typed: feet and inches, or stones and pounds."""
+
+    major: int
+    minor: float
+
+
+def read_number_with_unit(text: str | None, units: dict[str, float]) -> float | None:
+    """The number typed, in the first of `units`: "165", "165 cm" and "1.65 m" are all 165.
+
+    None unless `text` is one plain number followed by nothing or by a name in `units`.
+    """
+    match = _NUMBER_AND_UNIT.fullmatch(text or "")
+    if match is None:
+        return None
+    number, unit = match.groups()
+    if unit and unit.lower() not in units:
+        return None
+    value = read_decimal_number(number)
+    # Rounded so that 1.15 m is 115 cm, not 114.99999999999999.
+    return round(value * units[unit.lower()], 2) if unit else value
+
+
+def _read_two_parts(pattern: re.Pattern, text: str | None) -> TwoParts | None:
+    match = pattern.fullmatch(text or "")
+    if match is None:
+        return None
+    major, minor = match.groups()
+    if len(major) > _LONGEST_NUMBER or (minor and len(minor) > _LONGEST_NUMBER):
+        return None
+    return TwoParts(int(major), read_decimal_number(minor) if minor else 0.0)
+
+
+def read_feet_and_inches(text: str | None) -> TwoParts | None:
+    """Feet and inches written out with their units ("5ft 4", "5'4\"", "5 feet"), or None."""
+    return _read_two_parts(_FEET_AND_INCHES, text)
+
+
+def read_stones_and_pounds(text: str | None) -> TwoParts | None:
+    """Stones and pounds written out with their units ("10st 7", "10 st 7 lb"), or None."""
+    return _read_two_parts(_STONES_AND_POUNDS, text)
+
+
+def looks_imperial(text: str | None, measure: str) -> bool:
+    """True when `text` seems to be a height in feet and inches (`measure` "height") or a
+    weight in stones and pounds ("weight"): it names those units, or is two bare numbers.
+    """
+    text = text or ""
+    return bool(_ANY_IMPERIAL_UNIT[measure].search(text) or _TWO_BARE_NUMBERS.fullmatch(text))
 
 
 def centimetres_from_feet_and_inches(feet: int, inches: float) -> float:

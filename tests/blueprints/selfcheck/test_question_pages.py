@@ -192,6 +192,123 @@ def test_a_plain_number_stays_allowed_when_imperial_was_used_before(client):
     assert session_answers(client)["weight"] == {"kg": 70.0}
 
 
+# The other units, offered before the box ---------------------------------------------------
+@pytest.mark.parametrize(
+    "address, link_text, link_to",
+    [
+        ("height", "Enter your height in feet and inches instead", "/check/height?units=imperial"),
+        ("weight", "Enter your weight in stones and pounds instead",
+         "/check/weight?units=imperial"),
+        ("height?units=imperial", "Enter your height in centimetres instead",
+         "/check/height?units=metric"),
+        ("weight?units=imperial", "Enter your weight in kilograms instead",
+         "/check/weight?units=metric"),
+    ],
+)
+def test_the_other_units_are_offered_in_the_hint_before_the_boxes(client, address, link_text,
+                                                                 link_to):
+    ready_for(client, "ethnicity")
+    page = get_page(client, url(address))
+    (link,) = page.find("main").find_all("a", string=link_text)
+    assert link["href"] == link_to
+    assert link.find_parent(class_="nhsuk-hint")
+    assert link.find_next("input", attrs={"type": "text"}) is not None
+
+
+# Feet and inches, stones and pounds, typed into the metric box -----------------------------
+@pytest.mark.parametrize("typed", ["5ft 4", "5'4\"", "5 feet 4 inches", "5 ft 4 in", "5' 4''"])
+def test_feet_and_inches_typed_in_the_centimetres_box_are_understood(client, typed):
+    ready_for(client, "height")
+    response = submit(client, url("height"), {"height": typed})
+    assert response.headers["Location"] == url("weight")
+    height = session_answers(client)["height"]
+    assert height["cm"] == pytest.approx(162.56)
+    assert (height["feet"], height["inches"]) == (5, 4)
+
+
+@pytest.mark.parametrize("typed", ["10st 7", "10 st 7 lb", "10 stone 7 pounds", "10st7lbs"])
+def test_stones_and_pounds_typed_in_the_kilograms_box_are_understood(client, typed):
+    ready_for(client, "weight")
+    response = submit(client, url("weight"), {"weight": typed})
+    assert response.headers["Location"] == url("ethnicity")
+    weight = session_answers(client)["weight"]
+    assert round(weight["kg"], 2) == 66.68
+    assert (weight["stones"], weight["pounds"]) == (10, 7)
+
+
+def test_check_your_answers_shows_how_a_typed_height_was_understood(client):
+    give_answers(client, complete_answers())
+    submit(client, url("height"), {"height": "5ft 4"})
+    page = get_page(client, url("check-your-answers"))
+    change = page.find("a", href=url("height"))
+    assert "5 feet 4 inches (162.6 cm)" in change.find_parent("div").get_text()
+    again = get_page(client, url("height"))
+    assert again.find("input", attrs={"name": "feet"})["value"] == "5"
+
+
+@pytest.mark.parametrize(
+    "address, typed, kept",
+    [("height", "165 cm", {"cm": 165.0}), ("height", "1.65m", {"cm": 165.0}),
+     ("weight", "70kg", {"kg": 70.0}), ("weight", "70 kilos", {"kg": 70.0})],
+)
+def test_metric_units_typed_after_the_number_are_understood(client, address, typed, kept):
+    ready_for(client, address)
+    response = submit(client, url(address), {address: typed})
+    assert response.status_code == 302
+    assert session_answers(client)[address] == kept
+
+
+@pytest.mark.parametrize(
+    "address, typed, message",
+    [
+        ("height", "5 4",
+         "It looks like you entered feet and inches. Use the feet and inches boxes instead"),
+        ("height", "64 inches",
+         "It looks like you entered feet and inches. Use the feet and inches boxes instead"),
+        ("height", "5.4", "Height must be between 120 cm and 230 cm. If you entered feet and "
+         "inches, use the feet and inches boxes instead"),
+        ("weight", "10 7",
+         "It looks like you entered stones and pounds. Use the stones and pounds boxes instead"),
+        ("weight", "150 lbs",
+         "It looks like you entered stones and pounds. Use the stones and pounds boxes instead"),
+        ("weight", "11", "Weight must be between 30 kg and 250 kg. If you entered stones and "
+         "pounds, use the stones and pounds boxes instead"),
+    ],
+)
+def test_what_looks_imperial_but_is_not_certain_is_questioned_with_a_link(client, address,
+                                                                         typed, message):
+    ready_for(client, "ethnicity")
+    page = post_form(client, url(address), {address: typed})
+    assert error_messages(page) == [message]
+    at_the_box = page.select_one(".nhsuk-error-message")
+    assert " ".join(at_the_box.get_text().split()) == f"Error: {message}"
+    link = at_the_box.find("a")
+    assert link["href"] == f"/check/{address}?units=imperial"
+    assert message.lower().endswith(link.get_text().lower())
+    assert address not in session_answers(client) or session_answers(client)[address] != typed
+
+
+@pytest.mark.parametrize(
+    "address, typed, message",
+    [
+        ("height", "5ft 12", "Inches must be less than 12"),
+        ("height", "8ft", "Height must be between 4 feet and 7 feet 6 inches"),
+        ("weight", "10st 14", "Pounds must be less than 14"),
+        ("weight", "45 stone", "Weight must be between 5 stone and 39 stone"),
+    ],
+)
+def test_typed_imperial_answers_are_checked_like_the_imperial_page(client, address, typed,
+                                                                  message):
+    ready_for(client, "ethnicity")
+    assert error_messages(post_form(client, url(address), {address: typed})) == [message]
+
+
+def test_a_typed_imperial_height_is_checked_against_the_weight(client):
+    give_answers(client, complete_answers(weight={"kg": 30.0}))
+    (message,) = error_messages(post_form(client, url("height"), {"height": "7ft 6"}))
+    assert message.startswith("Check your height. With the weight you gave")
+
+
 # Date of birth -----------------------------------------------------------------------------
 @time_machine.travel(datetime(2025, 3, 14, 12, 0), tick=False)
 def test_age_from_date_of_birth_keeps_the_age_and_forgets_the_date(client):

@@ -7,6 +7,8 @@ a pair that gives a BMI no adult could have is a typing mistake, not a person.
 
 from datetime import date
 
+from flask import url_for
+from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from webapp.blueprints.selfcheck.questions import Question, grouped_inputs
@@ -121,9 +123,26 @@ def _implausible_bmi(height_cm: float | None, weight_kg: float | None, measure: 
 
 
 class _Measure(Question):
-    """Height or weight in one unit; the other measure is known when checking the BMI."""
+    """Height or weight in one unit; the other measure is known when checking the BMI.
+
+    Each page offers the other units in its hint, above the box, where people see it
+    before they start typing.
+    """
 
     other_measure: float | None = None
+    hint_text = ""
+    # The other units: "metric" or "imperial", and the link's words.
+    switch_units = ""
+    switch_text = ""
+
+    def switch_url(self) -> str:
+        return url_for(f"selfcheck.{self.key}", units=self.switch_units)
+
+    def hint(self) -> Markup:
+        """The hint, then a link to give this measure in the other units."""
+        return Markup('{}<br><a href="{}">{}</a>').format(
+            self.hint_text, self.switch_url(), self.switch_text
+        )
 
     def fit_to(self, answers_so_far):
         other = "weight" if self.key == "height" else "height"
@@ -138,54 +157,121 @@ class _Measure(Question):
 
 
 class _SingleMeasure(_Measure):
-    """A height in centimetres or a weight in kilograms."""
+    """A height in centimetres or a weight in kilograms, in one box.
+
+    People often type what they know: "5ft 4" or "10st 7" in this box. Written with its
+    units, that is read as feet and inches (or stones and pounds) and kept as if given on
+    the imperial page, so "Check your answers" shows what was understood. Two bare numbers
+    ("5 4"), or a number no adult could be in these units but could be in the others, are
+    questioned instead, with a link to the boxes for the other units.
+    """
 
     unit = ""
+    units_typed: dict[str, float] = {}
     low_high = (0, 0)
+    # A number in this range is more likely feet (or stones) than centimetres (or kilograms).
+    likely_imperial = (0, 0)
     blank_message = number_message = ""
+    other_units = ""  # "feet and inches" or "stones and pounds"
+    imperial_form: "type[_TwoPartMeasure]"
 
     @classmethod
     def initial(cls, answers_so_far):
         return {cls.key: _number_text((answers_so_far.get(cls.key) or {}).get(cls.unit))}
 
+    @property
+    def _way_out(self) -> str:
+        return f"use the {self.other_units} boxes instead"
+
+    @property
+    def looks_imperial_message(self) -> str:
+        return f"It looks like you entered {self.other_units}. {self._way_out.capitalize()}"
+
+    def out_of_range_message(self, value: float) -> str:
+        """Out of range; for a number that fits the other units, say where those go."""
+        lowest, highest = self.low_high
+        message = (
+            f"{self.key.capitalize()} must be between {lowest} {self.unit} "
+            f"and {highest} {self.unit}"
+        )
+        least_imperial, most_imperial = self.likely_imperial
+        if least_imperial <= value < most_imperial:
+            message += f". If you entered {self.other_units}, {self._way_out}"
+        return message
+
+    def _reading(self) -> float | measurements.TwoParts | None:
+        """The number in this form's unit, or the two parts in the other units, or None."""
+        text = self[self.key].data
+        value = measurements.read_number_with_unit(text, self.units_typed)
+        return value if value is not None else self.imperial_form.read_two_parts(text)
+
     def problem(self):
         field = self[self.key]
         if measurements.is_blank(field.data):
             return field, self.blank_message
-        value = measurements.read_decimal_number(field.data)
-        if value is None:
+        reading = self._reading()
+        if reading is None:
+            if measurements.looks_imperial(field.data, self.key):
+                return field, self.looks_imperial_message
             return field, self.number_message
+        if isinstance(reading, measurements.TwoParts):
+            problem = self.imperial_form.parts_problem(reading.major, reading.minor)
+            if problem:
+                return field, problem[1]
+            message = self._check_bmi(self.imperial_form.converted(reading.major, reading.minor))
+            return (field, message) if message else None
         lowest, highest = self.low_high
-        if not lowest <= value <= highest:
-            low, high = f"{lowest} {self.unit}", f"{highest} {self.unit}"
-            return field, f"{self.key.capitalize()} must be between {low} and {high}"
-        message = self._check_bmi(value)
+        if not lowest <= reading <= highest:
+            return field, self.out_of_range_message(reading)
+        message = self._check_bmi(reading)
         return (field, message) if message else None
 
     def answer(self):
-        return {self.unit: measurements.read_decimal_number(self[self.key].data)}
+        reading = self._reading()
+        if isinstance(reading, measurements.TwoParts):
+            return self.imperial_form.answer_for(reading.major, reading.minor)
+        return {self.unit: reading}
 
     def render_question(self):
-        return self[self.key](
+        field = self[self.key]
+        params = {}
+        message = field.errors[0] if field.errors else ""
+        if message.lower().endswith(self._way_out):
+            # The same words as the error summary, with the way to the other units a link.
+            lead, way_out = message[: -len(self._way_out)], message[-len(self._way_out):]
+            params["errorMessage"] = {"html": Markup('{}<a href="{}">{}</a>').format(
+                lead, self.switch_url(), way_out
+            )}
+        return field(
             heading=True, width=4, inputmode="decimal", autocomplete="off", suffix=self.unit,
-            spellcheck=False,
+            spellcheck=False, hint=self.hint(), params=params,
         )
 
 
 class HeightForm(_SingleMeasure):
     question = "What is your height?"
     key, unit, low_high = "height", "cm", HEIGHT_CM_RANGE
+    units_typed = measurements.CENTIMETRES_IN
+    likely_imperial = (HEIGHT_IMPERIAL_RANGE[0][0], HEIGHT_IMPERIAL_RANGE[1][0] + 1)
     blank_message = "Enter your height in centimetres"
     number_message = "Height must be a number, like 165"
-    height = StringField(question, description="Enter your height in centimetres, like 165.")
+    other_units = "feet and inches"
+    hint_text = "Enter your height in centimetres, like 165."
+    switch_units, switch_text = "imperial", "Enter your height in feet and inches instead"
+    height = StringField(question)
 
 
 class WeightForm(_SingleMeasure):
     question = "What is your weight?"
     key, unit, low_high = "weight", "kg", WEIGHT_KG_RANGE
+    units_typed = measurements.KILOGRAMS_IN
+    likely_imperial = (WEIGHT_IMPERIAL_RANGE[0], WEIGHT_KG_RANGE[0])
     blank_message = "Enter your weight in kilograms"
     number_message = "Weight must be a number, like 70"
-    weight = StringField(question, description="Enter your weight in kilograms, like 70.")
+    other_units = "stones and pounds"
+    hint_text = "Enter your weight in kilograms, like 70."
+    switch_units, switch_text = "imperial", "Enter your weight in stones and pounds instead"
+    weight = StringField(question)
 
 
 class _TwoPartMeasure(_Measure):
@@ -217,19 +303,33 @@ class _TwoPartMeasure(_Measure):
             return major_field, f"{major_word} must be a whole number, like {self.example[0]}"
         if minor is None:
             return minor_field, f"{minor_word} must be a number, like {self.example[1]}"
-        if minor >= self.minor_per_major:
-            return minor_field, f"{minor_word} must be less than {self.minor_per_major}"
-        lowest, highest = self.low_high
-        total = major * self.minor_per_major + minor
-        if not lowest <= total <= highest:
-            return major_field, self.range_message
+        problem = self.parts_problem(major, minor)
+        if problem:
+            part, message = problem
+            return self[part], message
         message = self._check_bmi(self.converted(major, minor))
         return (major_field, message) if message else None
 
+    @classmethod
+    def parts_problem(cls, major: int, minor: float) -> tuple[str, str] | None:
+        """The part at fault ("feet", "inches"...) and what to say, if these are out of range.
+
+        Shared with the metric box, which accepts "5ft 4" and "10st 7" typed into it.
+        """
+        if minor >= cls.minor_per_major:
+            return cls.minor, f"{cls.minor.capitalize()} must be less than {cls.minor_per_major}"
+        lowest, highest = cls.low_high
+        if not lowest <= major * cls.minor_per_major + minor <= highest:
+            return cls.major, cls.range_message
+        return None
+
+    @classmethod
+    def answer_for(cls, major: int, minor: float) -> dict:
+        """What the session keeps: the metric value, and the parts as given."""
+        return {cls.metric_unit: cls.converted(major, minor), cls.major: major, cls.minor: minor}
+
     def answer(self):
-        major, minor = self._parts()
-        converted = self.converted(major, minor)
-        return {self.metric_unit: converted, self.major: major, self.minor: minor}
+        return self.answer_for(*self._parts())
 
     @classmethod
     def initial(cls, answers_so_far):
@@ -240,7 +340,7 @@ class _TwoPartMeasure(_Measure):
     def render_question(self):
         # Whole feet or stones; inches and pounds may have a decimal point.
         items = [(self[self.major], 2, "off", "numeric"), (self[self.minor], 3, "off", "decimal")]
-        return grouped_inputs(self, f"{self.key}-imperial", self.group_hint, items)
+        return grouped_inputs(self, f"{self.key}-imperial", self.hint(), items)
 
 
 class HeightImperialForm(_TwoPartMeasure):
@@ -250,13 +350,18 @@ class HeightImperialForm(_TwoPartMeasure):
     (low_feet, low_inches), (high_feet, high_inches) = HEIGHT_IMPERIAL_RANGE
     low_high = (low_feet * 12 + low_inches, high_feet * 12 + high_inches)
     range_message = "Height must be between 4 feet and 7 feet 6 inches"
-    group_hint = "Enter your height in feet and inches, like 5 feet 4 inches."
+    hint_text = "Enter your height in feet and inches, like 5 feet 4 inches."
+    switch_units, switch_text = "metric", "Enter your height in centimetres instead"
     feet = StringField("Feet")
     inches = StringField("Inches")
 
     @staticmethod
     def converted(feet, inches):
         return measurements.centimetres_from_feet_and_inches(feet, inches)
+
+    @staticmethod
+    def read_two_parts(text):
+        return measurements.read_feet_and_inches(text)
 
 
 class WeightImperialForm(_TwoPartMeasure):
@@ -265,10 +370,20 @@ class WeightImperialForm(_TwoPartMeasure):
     major, minor, minor_per_major, example = "stones", "pounds", 14, (10, 7)
     low_high = (WEIGHT_IMPERIAL_RANGE[0] * 14, WEIGHT_IMPERIAL_RANGE[1] * 14)
     range_message = "Weight must be between 5 stone and 39 stone"
-    group_hint = "Enter your weight in stones and pounds, like 10 stone 7 pounds."
+    hint_text = "Enter your weight in stones and pounds, like 10 stone 7 pounds."
+    switch_units, switch_text = "metric", "Enter your weight in kilograms instead"
     stones = StringField("Stones")
     pounds = StringField("Pounds")
 
     @staticmethod
     def converted(stones, pounds):
         return measurements.kilograms_from_stones_and_pounds(stones, pounds)
+
+    @staticmethod
+    def read_two_parts(text):
+        return measurements.read_stones_and_pounds(text)
+
+
+# Each metric box reads "5ft 4" and "10st 7" with the rules of the imperial page.
+HeightForm.imperial_form = HeightImperialForm
+WeightForm.imperial_form = WeightImperialForm

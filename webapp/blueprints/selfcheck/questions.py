@@ -123,7 +123,7 @@ def grouped_inputs(form, group_id: str, hint: str, items) -> Markup:
     params = {
         "id": group_id,
         "fieldset": {"legend": {"text": form.question, "isPageHeading": True, "size": "l"}},
-        "hint": {"text": hint},
+        "hint": {"html": hint} if isinstance(hint, Markup) else {"text": hint},
         "items": [
             {
                 "id": field.id,

@@ -54,12 +54,6 @@ FORMS = {
     "other_risk_factors": forms.OtherRiskFactorsForm,
 }
 IMPERIAL_FORMS = {"height": measures.HeightImperialForm, "weight": measures.WeightImperialForm}
-UNIT_SWITCH_TEXT = {
-    ("height", "metric"): "Enter your height in feet and inches instead",
-    ("height", "imperial"): "Enter your height in centimetres instead",
-    ("weight", "metric"): "Enter your weight in stones and pounds instead",
-    ("weight", "imperial"): "Enter your weight in kilograms instead",
-}
 
 
 def _answers() -> dict:
@@ -118,14 +112,10 @@ def _units(question: str) -> str:
 
 
 def _measure(question: str):
+    """Height or weight, in the units asked for; each page links to the other units itself."""
     units = _units(question)
-    other = "imperial" if units == "metric" else "metric"
-    switch = {
-        "href": url_for(f"selfcheck.{question}", units=other),
-        "text": UNIT_SWITCH_TEXT[question, units],
-    }
     form_class = IMPERIAL_FORMS[question] if units == "imperial" else FORMS[question]
-    return _ask(question, form_class, alternative=switch)
+    return _ask(question, form_class)
 
 
 def _question_view(question: str):
