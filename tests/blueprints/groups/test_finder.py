@@ -157,8 +157,28 @@ def test_a_northern_ireland_postcode_gets_its_own_page(client, database):
     text = _text(page)
     assert page.h1.get_text(strip=True) == "Support groups in Northern Ireland"
     assert "not found" not in text.lower()
-    assert "/groups/regions/northern-ireland" in str(page)
     assert "0808 800 0035" in text
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_a_northern_ireland_postcode_lists_northern_irelands_groups_there_and_then(
+    client, database
+):
+    create_group(database, name="Belfast group", town="Belfast", region="northern-ireland",
+                 venue_postcode="BT9 7AB", contact_phone="", format="both")  # fmt: skip
+    create_group(database, name="Durham group")
+    create_group(database, **online_values())
+    database.commit()
+    page = get_page(client, "/groups/near/BT1")
+    text = _text(page)
+    assert "Belfast group" in text and "Durham group" not in text
+    assert text.count("Belfast group") == 1  # not again with the online groups
+    assert _card_names(page, "Groups that meet online") == ["Bones Online (example)"]
+    assert "See more groups in Northern Ireland" not in text  # every one is on the page
+    # The nations and regions offered are the others.
+    other = page.find("h2", string="Or choose another nation or region").find_all_next("a")
+    assert "Wales" in [link.get_text(strip=True) for link in other]
+    assert "/groups/regions/northern-ireland" not in [link["href"] for link in other]
 
 
 def test_an_unknown_district_gets_help(client, database):

@@ -18,7 +18,7 @@ from webapp.groups import search
 from webapp.groups.checking import needs_checking
 from webapp.groups.ics import group_meeting_calendar
 from webapp.groups.listings import next_meeting_of
-from webapp.groups.regions import NATIONS, REGIONS, find_region
+from webapp.groups.regions import NATIONS, NORTHERN_IRELAND, REGIONS, find_region
 from webapp.models.groups import SupportGroup
 from webapp.postcodes import (
     PostcodeError,
@@ -30,6 +30,7 @@ from webapp.postcodes import (
 
 UK_TIME = ZoneInfo("Europe/London")
 PER_PAGE = 20
+NORTHERN_IRELAND_CODE = "northern-ireland"
 
 
 def _now() -> datetime:
@@ -62,7 +63,7 @@ def near(district: str):
         return redirect(url_for("groups.near", district=parsed, miles=miles))
     today = _now().date()
     if is_northern_ireland(parsed):
-        return _help_page("groups/northern_ireland.html", parsed, today)
+        return _northern_ireland(parsed, today)
     try:
         centre = district_centre(parsed)
     except UnknownDistrictError:
@@ -87,6 +88,26 @@ def _help_page(template: str, district: str, today):
         online_total=online_total,
         services=search.find_services_near(db.session, district),
         **_regions(),
+    )
+
+
+def _northern_ireland(district: str, today):
+    """Distances cannot be worked out for a BT postcode, so list Northern Ireland's groups."""
+    groups, total = search.groups_in_region(db.session, NORTHERN_IRELAND_CODE, today, PER_PAGE)
+    online, online_total = search.online_groups(
+        db.session, today, search.MOST_ONLINE, leave_out=search.listed_ids(groups)
+    )
+    return render_template(
+        "groups/northern_ireland.html",
+        district=district,
+        groups=groups,
+        total=total,
+        online=online,
+        online_total=online_total,
+        services=search.find_services_near(db.session, district),
+        # The other nations and regions: Northern Ireland's groups are on this page.
+        regions=[region for region in REGIONS if region.code != NORTHERN_IRELAND_CODE],
+        nations=[nation for nation in NATIONS if nation != NORTHERN_IRELAND],
     )
 
 
