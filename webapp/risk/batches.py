@@ -40,7 +40,7 @@ class ScoredBatch:
     """A batch's output lines, and what the run's summary needs from it."""
 
     output: str
-    major_osteoporotic: list[float]
+    major_osteoporotic: list[float]  # in ascending order, not the rows' order
     hip: list[float]
     meeting_nice_cg146: int
     previous_fracture: int
@@ -98,6 +98,10 @@ def score_batch(scorer: RowScorer, batch: Batch) -> ScoredBatch:
         meeting_nice_cg146 += meets_criteria
         previous_fracture += had_fracture
         write(f"{record},{mof:.6f},{hip:.6f},{bmi_used:.2f},{notes and csv_cell(notes)},{LINE_END}")
+    # Sorted here, in parallel, so sorting the whole list's risks for the summary only
+    # has to merge these runs.
+    mof_risks.sort()
+    hip_risks.sort()
     return ScoredBatch(
         "".join(output), mof_risks, hip_risks, meeting_nice_cg146, previous_fracture, refused
     )
