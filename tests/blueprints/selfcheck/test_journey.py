@@ -187,6 +187,13 @@ def test_about_these_numbers_is_folded_away_with_plain_words_then_the_disclaimer
     assert " ".join(paragraphs[1].get_text().split()) == " ".join(disclaimer.get_text().split())
 
 
+def test_an_icon_array_with_no_one_coloured_in_says_why(client):
+    page = see_result(client, age={"age": "60"}, sex={"sex": "male"})
+    hip_key = page.find("h3", string="A hip fracture").find_next("ul", class_="bonecheck-icon-key")
+    assert "No one is coloured in, because it is fewer than 1 in 100 people" in hip_key.get_text()
+    assert not page.select("svg#hip .affected, svg[aria-labelledby=hip-title] .affected")
+
+
 def test_the_result_lists_only_what_the_womans_equations_use(client):
     page = see_result(
         client,
