@@ -187,6 +187,12 @@ def test_about_these_numbers_is_folded_away_with_plain_words_then_the_disclaimer
     assert " ".join(paragraphs[1].get_text().split()) == " ".join(disclaimer.get_text().split())
 
 
+def test_a_result_with_no_yes_answers_says_none_changed_the_numbers(client):
+    page = see_result(client)
+    assert "None of your answers about broken bones" in _text(page)
+    assert page.find("h3", string="Answers that raise your risk") is None
+
+
 def test_an_icon_array_with_no_one_coloured_in_says_why(client):
     page = see_result(client, age={"age": "60"}, sex={"sex": "male"})
     hip_key = page.find("h3", string="A hip fracture").find_next("ul", class_="bonecheck-icon-key")
