@@ -109,7 +109,7 @@ CONDITION_CHOICES = (
 )
 MEDICINE_CHOICES = (
     Choice("antidepressants", "You take antidepressants",
-           "Answer yes if you have had at least 2 prescriptions in the last 6 months"),
+           "Select this if you have had at least 2 prescriptions for them in the last 6 months"),
     Choice("oestrogen_only_hrt", "You take oestrogen-only HRT (hormone replacement therapy)",
            sexes=("female",)),
     Choice("care_home", "You live in a nursing home or care home", sexes=("male",)),
