@@ -135,6 +135,19 @@ def test_audit_log_page_is_paginated_newest_first(admin_client, admin, database)
     assert len(capped.select("tbody tr")) == 62  # under the cap of 200 a page
 
 
+def test_audit_log_page_lists_each_changed_field_before_and_after(admin_client, admin, database):
+    service = create_fls_service(database)
+    record_change(database, admin, "update", service, {"name": "Old", "hidden": False},
+                  {"name": "New", "hidden": True})  # fmt: skip
+    database.commit()
+    rows = get_page(admin_client, "/admin/audit-log").select("tbody tr")
+    details = [" ".join(item.get_text().split()) for item in rows[0].select("td li")]
+    assert details == ['hidden: false → changed to true', 'name: "Old" → changed to "New"']
+    creation = next(row for row in rows if "create fls_service" in row.get_text())
+    created = [" ".join(item.get_text().split()) for item in creation.select("td li")]
+    assert 'name: "Leeds Fracture Liaison Service"' in created  # a new record: its values
+
+
 def test_audit_log_downloads_as_csv_with_every_row(admin_client, admin, database):
     service = create_fls_service(database)
     record_change(database, admin, "update", service, {"hidden": False}, {"hidden": True})

@@ -27,7 +27,7 @@ def audit_log():
         per_page=request.args.get("per_page", EVENTS_PER_PAGE, type=int),
         max_per_page=MAX_EVENTS_PER_PAGE,
     )
-    return render_template("admin/audit/log.html", page=page, as_json=_as_json)
+    return render_template("admin/audit/log.html", page=page, changes=_changes)
 
 
 @bp.route("/audit-log/download")
@@ -73,6 +73,22 @@ def _take(buffer: io.StringIO) -> str:
 def _cell(value: str) -> str:
     """A value that a spreadsheet shows as text, never runs as a formula."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _changes(event: AuditEvent) -> list[tuple[str, str | None, str | None]]:
+    """Each field an event names, with its value before and after (None: not on that side).
+
+    Values are shown as JSON, so text keeps its quotes and "null" reads as no value.
+    """
+    before, after = event.before or {}, event.after or {}
+    return [
+        (field, _value_text(before, field), _value_text(after, field))
+        for field in sorted(before.keys() | after.keys())
+    ]
+
+
+def _value_text(fields: dict, field: str) -> str | None:
+    return json.dumps(fields[field], ensure_ascii=False) if field in fields else None
 
 
 def _as_json(fields: dict | None) -> str:
