@@ -29,7 +29,7 @@ OTHER_RISK_FACTORS_HINT = (
 )
 
 # The under-50 and over-100 pages.
-UNDER_50_DESIGNED_FOR = "This check is designed for people aged 50 and over."
+UNDER_50_DESIGNED_FOR = "This check is for people aged 50 and over"  # the page's heading
 UNDER_50_NICE = (
     "Under 50, NICE does not advise a routine check of the risk of breaking a bone unless you "
     "have a major risk factor:"

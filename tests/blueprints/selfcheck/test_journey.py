@@ -272,6 +272,18 @@ def test_over_100_is_told_nice_considers_them_high_risk(client):
     assert client.get(url("result")).headers["Location"] == url("over-100")
 
 
+@pytest.mark.parametrize("age, page", [("47", "under-50"), ("25", "under-50"),
+                                       ("107", "over-100")])
+def test_the_age_pages_say_the_age_given_first_with_a_way_to_change_it(client, age, page):
+    submit(client, url("age"), {"age": age})
+    shown = get_page(client, url(page))
+    first = shown.find("main").find("h1").find_next("p")
+    assert " ".join(first.get_text().split()) == (
+        f"You said you are {age}. Change your age if that is not right."
+    )
+    assert first.find("a")["href"] == url("age")
+
+
 def test_the_age_pages_send_people_of_other_ages_on(client):
     assert client.get(url("over-100")).headers["Location"] == url("age")
     submit(client, url("age"), {"age": "67"})

@@ -164,7 +164,11 @@ def under_50():
         session[ANSWERS] = {**answers_so_far, "continue_under_50": True}
         return redirect(_step_url(next_step(session[ANSWERS])))
     return render_template(
-        "selfcheck/under_50.html", form=form, may_continue=may_continue, advice=advice
+        "selfcheck/under_50.html",
+        form=form,
+        may_continue=may_continue,
+        advice=advice,
+        age=age["years"],
     )
 
 
@@ -174,7 +178,9 @@ def over_100():
     answers_so_far = _answers()
     if next_step(answers_so_far) != OVER_100:
         return redirect(_step_url(next_step(answers_so_far)))
-    return render_template("selfcheck/over_100.html", advice=advice)
+    return render_template(
+        "selfcheck/over_100.html", advice=advice, age=answers_so_far["age"]["years"]
+    )
 
 
 @bp.route("/check-your-answers", methods=["GET", "POST"])
