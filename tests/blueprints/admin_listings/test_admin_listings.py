@@ -55,7 +55,8 @@ def _count(session) -> int:
 
 
 ADMIN_URLS = ["/admin/support-groups/", "/admin/support-groups/add",
-              "/admin/support-groups/upload", "/admin/support-groups/export.csv"]  # fmt: skip
+              "/admin/support-groups/upload", "/admin/support-groups/export.csv",
+              "/admin/support-groups/blank.csv", "/admin/support-groups/example.csv"]  # fmt: skip
 
 
 @pytest.mark.parametrize("url", ADMIN_URLS)
@@ -139,7 +140,10 @@ def test_a_month_can_be_typed_as_a_word(client, database, admin):
 def test_the_form_hint_gives_an_example_date_a_few_weeks_ahead(client, database, admin):
     hint = get_page(client, "/admin/support-groups/add").select_one("#next_meeting_date-hint")
     example = TODAY + timedelta(weeks=4)
-    assert hint.get_text(strip=True) == f"For example, {example.day} {example.month} {example.year}"
+    assert hint.get_text(strip=True) == (
+        "Needed if the meetings repeat or have a start time. "
+        f"For example, {example.day} {example.month} {example.year}"
+    )
 
 
 def test_editing_keeps_the_example_mark_and_the_check(client, database, admin):
@@ -276,6 +280,35 @@ def test_uploading_a_huge_file_gets_a_clear_error(client, database, admin, app):
     assert response.status_code == 413
     assert "The file is too big" in response.get_data(as_text=True)
     assert _count(database) == 0
+
+
+def test_the_upload_page_offers_files_to_start_from_and_the_example_imports(
+    client, database, admin
+):
+    page = get_page(client, "/admin/support-groups/upload")
+    links = {a.get_text(strip=True): a["href"] for a in page.select("main li a")}
+    blank = client.get(links["Download a file with only the column names"])
+    assert blank.mimetype == "text/csv" and "attachment" in blank.headers["Content-Disposition"]
+    assert blank.get_data(as_text=True) == ",".join(COLUMNS) + "\r\n"
+    example = client.get(links["Download a file of made-up example listings"])
+    assert example.status_code == 200 and example.headers["Cache-Control"] == "no-store"
+    assert _upload(client, example.data).status_code == 302
+    assert "4 listings added, 0 changed" in get_page(client, "/admin/support-groups/").get_text()
+
+
+def test_the_change_page_says_when_the_listing_was_checked_and_flags_an_old_check(
+    client, database, admin
+):
+    old = (TODAY - timedelta(days=400)).strftime("%d/%m/%Y")
+    group = create_group(database, today=TODAY, **_values(checked_on=old))
+    database.commit()
+    page = get_page(client, f"/admin/support-groups/{group.id}/edit")
+    rows = {row.dt.get_text(strip=True): " ".join(row.dd.get_text(" ").split())
+            for row in page.select("main .nhsuk-summary-list__row")}  # fmt: skip
+    assert rows["Last checked"].startswith((TODAY - timedelta(days=400)).strftime("%d %B %Y"))
+    assert rows["Last checked"].endswith("by A. Admin Needs checking")
+    assert rows["Shown to the public"] == "Yes (an example listing)"
+    assert page.find("label", string=lambda text: text and "Both in person and online" in text)
 
 
 def test_uploading_nothing_asks_for_a_file(client, database, admin):

@@ -34,7 +34,8 @@ class ListingForm(FlaskForm):
     )
     format = RadioField(
         "How does the group meet?",
-        choices=[("in-person", "In person"), ("online", "Online"), ("both", "Both")],
+        choices=[("in-person", "In person"), ("online", "Online"),
+                 ("both", "Both in person and online")],  # fmt: skip
         validators=[InputRequired("Choose how the group meets: in person, online or both")],
     )
     venue_name = StringField(
@@ -63,10 +64,11 @@ class ListingForm(FlaskForm):
     # The hint's example date is set by the page, so it is never in the past.
     next_meeting_date = DateField("Next meeting date")
     start_time = StringField(
-        "Start time (optional)", description="For example, 19:30", validators=[Length(max=20)]
+        "Start time (optional)", description="For example, 7.30pm or 19:30",
+        validators=[Length(max=20)],
     )
     end_time = StringField(
-        "End time (optional)", description="For example, 21:00", validators=[Length(max=20)]
+        "End time (optional)", description="For example, 9pm or 21:00", validators=[Length(max=20)]
     )
     what_happens = TextAreaField("What happens at a meeting", validators=[Length(max=4000)])
     cost = StringField(

@@ -2,9 +2,10 @@
 
 from datetime import date, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -18,6 +19,7 @@ from webapp.models.groups import SupportGroup
 
 GROUPS_PER_PAGE = 50
 PASSED_MEETINGS_NAMED = 3
+SAMPLE_FILE = Path(__file__).resolve().parents[3] / "data" / "sample-listings.csv"
 # Values a listing keeps from before when it is edited: they have their own buttons.
 KEPT_ON_EDIT = ("example", "hidden", "checked_by", "checked_on")
 
@@ -80,7 +82,12 @@ def _form_page(form: ListingForm, group: SupportGroup | None):
         "admin_listings/form.html",
         form=form,
         group=group,
-        date_hint=f"For example, {example.day} {example.month} {example.year}",
+        date_hint=(
+            "Needed if the meetings repeat or have a start time. "
+            f"For example, {example.day} {example.month} {example.year}"
+        ),
+        today=_today(),
+        needs_checking=needs_checking,
     )
 
 
@@ -215,13 +222,31 @@ def _import(form: UploadForm):
     return problems, None
 
 
-@bp.route("/export.csv")
-def export():
-    """Every listing as a CSV file in the import format."""
-    body = csv_io.export_listings(db.session, _today())
-    filename = f"support-group-listings-{_today():%Y-%m-%d}.csv"
+@bp.route("/blank.csv")
+def blank_file():
+    """A CSV file with only the column names, to fill in."""
+    return _csv_download(",".join(COLUMNS) + "\r\n", "support-group-listings-blank.csv")
+
+
+@bp.route("/example.csv")
+def example_file():
+    """The made-up example listings (data/sample-listings.csv), to copy from."""
+    if not SAMPLE_FILE.is_file():
+        abort(404)
+    body = SAMPLE_FILE.read_text(encoding="utf-8")
+    return _csv_download(body, "support-group-listings-example.csv")
+
+
+def _csv_download(body: str, filename: str) -> Response:
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@bp.route("/export.csv")
+def export():
+    """Every listing as a CSV file in the import format."""
+    body = csv_io.export_listings(db.session, _today())
+    return _csv_download(body, f"support-group-listings-{_today():%Y-%m-%d}.csv")
