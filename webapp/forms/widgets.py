@@ -52,43 +52,48 @@ def _label(field, options: dict) -> dict:
 
 
 class NHSInput:
-    """A text, number, email or telephone input."""
+    """A text, number, email or telephone input.
+
+    The other labelled widgets (password, textarea, file, select) differ only in
+    their macro and in what they add to its parameters: `component` and
+    `field_params` are all a subclass changes.
+    """
+
+    component = "input"
 
     def __init__(self, input_type: str = "text", **defaults):
         self.input_type = input_type
         self.defaults = defaults
 
+    def field_params(self, field) -> dict:
+        """What this component needs from the field besides label, hint and error."""
+        return {"type": self.input_type, "value": field._value()}
+
     def __call__(self, field, **options):
         options = {**self.defaults, **options}
         label = _label(field, options)
         params = _common_params(field, options)
-        params.update(label=label, type=self.input_type, value=field._value())
+        params.update(label=label, **self.field_params(field))
         params.update(options)
-        return render_macro("input", params)
+        return render_macro(self.component, params)
 
 
 class NHSPasswordInput(NHSInput):
     """A password input with the design system's show/hide button; never echoes a value."""
 
-    def __call__(self, field, **options):
-        options = {**self.defaults, **options}
-        label = _label(field, options)
-        params = _common_params(field, options)
-        params.update(label=label)
-        params.update(options)
-        return render_macro("password", params)
+    component = "password"
+
+    def field_params(self, field) -> dict:
+        return {}
 
 
 class NHSTextarea(NHSInput):
     """A multi-line text box."""
 
-    def __call__(self, field, **options):
-        options = {**self.defaults, **options}
-        label = _label(field, options)
-        params = _common_params(field, options)
-        params.update(label=label, value=field._value())
-        params.update(options)
-        return render_macro("textarea", params)
+    component = "textarea"
+
+    def field_params(self, field) -> dict:
+        return {"value": field._value()}
 
 
 def _fieldset(field, options: dict) -> dict:
@@ -154,31 +159,24 @@ class NHSCheckboxes:
 class NHSFileUpload(NHSInput):
     """A file chooser."""
 
-    def __call__(self, field, **options):
-        options = {**self.defaults, **options}
-        label = _label(field, options)
-        params = _common_params(field, options)
-        params.update(label=label)
-        params.update(options)
-        return render_macro("file", params)
+    component = "file"
+
+    def field_params(self, field) -> dict:
+        return {}
 
 
 class NHSSelect(NHSInput):
     """A drop-down list (use radios where there are few choices)."""
 
-    def __call__(self, field, **options):
-        options = {**self.defaults, **options}
-        label = _label(field, options)
-        params = _common_params(field, options)
-        params.update(
-            label=label,
-            items=[
+    component = "select"
+
+    def field_params(self, field) -> dict:
+        return {
+            "items": [
                 {"value": choice.value, "text": choice.label, "selected": choice.selected}
                 for choice in field.iter_choices()
-            ],
-        )
-        params.update(options)
-        return render_macro("select", params)
+            ]
+        }
 
 
 class NHSDateInput:
