@@ -22,24 +22,9 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import _server
 from bs4 import BeautifulSoup
 
-# A typical completed check: a woman of 72 with a broken wrist and falls.
-ANSWERS: dict[str, str | list[str]] = {
-    "age": "72",
-    "sex": "female",
-    "height": "160",
-    "weight": "58",
-    "ethnicity": "1",
-    "smoking": "1",
-    "alcohol": "1",
-    "broken_bones": "yes",
-    "parent_hip_fracture": "no",
-    "falls": "yes",
-    "steroids": "no",
-    "diabetes": "no",
-    "conditions": ["asthma_or_copd"],
-    "medicines": ["none"],
-    "other_risk_factors": ["height_loss"],
-}
+sys.path.insert(0, str(_server.ROOT))
+from tests.example_person import ANSWERS  # noqa: E402  (the repository root is now importable)
+
 START = "/check/"
 RESULT = "/check/result"
 MOST_PAGES = 40

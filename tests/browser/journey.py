@@ -18,26 +18,8 @@ from tests.browser.keyboard import (
     tick_checkboxes,
     type_into,
 )
+from tests.example_person import ANSWERS
 from webapp.risk import RiskProfile, bmi_from_height_weight
-
-# One person: a woman of 72 who has broken her wrist and has had falls.
-ANSWERS: dict[str, str | list[str]] = {
-    "age": "72",
-    "sex": "female",
-    "height": "160",
-    "weight": "58",
-    "ethnicity": "1",
-    "smoking": "1",
-    "alcohol": "1",
-    "broken_bones": "yes",
-    "parent_hip_fracture": "no",
-    "falls": "yes",
-    "steroids": "no",
-    "diabetes": "no",
-    "conditions": ["asthma_or_copd"],
-    "medicines": ["none"],
-    "other_risk_factors": ["height_loss"],
-}
 
 # The same person as the QFracture-2012 equations take her, written out by hand
 # (not through the self-check's own code), so the test checks that code too.
