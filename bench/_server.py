@@ -6,6 +6,7 @@ from a small multi-threaded Python client otherwise. Each figure printed says
 which generator produced it, as the Python client is slower and saturates first.
 """
 
+import argparse
 import http.client
 import os
 import re
@@ -167,3 +168,13 @@ def _split(url: str) -> tuple[str, int, str]:
 
 def _headers(cookie: str) -> dict:
     return {"Cookie": cookie} if cookie else {}
+
+
+def run_from_command_line(doc: str, run) -> None:
+    """Parse the load options every server benchmark shares and call `run` with them."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=5, help="turns each page is measured in")
+    arguments = parser.parse_args()
+    run(arguments.seconds, arguments.connections, arguments.rounds)

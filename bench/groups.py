@@ -14,7 +14,6 @@ the bounding-box query, exact distances, online groups, and services.
     .venv/bin/python bench/groups.py [--seconds 10] [--connections 8] [--rounds 5]
 """
 
-import argparse
 import os
 import random
 import secrets
@@ -169,14 +168,5 @@ def _print_figures(searches: dict, hello: _server.LoadResult, seconds, connectio
         sys.exit("some requests failed: the figures above are not to be trusted")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=5, help="turns each page is measured in")
-    arguments = parser.parse_args()
-    run(arguments.seconds, arguments.connections, arguments.rounds)
-
-
 if __name__ == "__main__":
-    main()
+    _server.run_from_command_line(__doc__, run)

@@ -10,7 +10,6 @@ built by the migrations.
     .venv/bin/python bench/selfcheck.py [--seconds 10] [--connections 8] [--rounds 5]
 """
 
-import argparse
 import http.client
 import os
 import secrets
@@ -157,14 +156,5 @@ def _print_figures(result_path, result, hello, seconds, connections) -> None:
         sys.exit("some requests failed: the figures above are not to be trusted")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=5, help="turns each page is measured in")
-    arguments = parser.parse_args()
-    run(arguments.seconds, arguments.connections, arguments.rounds)
-
-
 if __name__ == "__main__":
-    main()
+    _server.run_from_command_line(__doc__, run)
