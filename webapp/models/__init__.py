@@ -2,6 +2,8 @@
 
 from webapp.models.base import Base
 from webapp.models.groups import SupportGroup
+from webapp.models.patients import OptOutBy, Patient, PatientStatus, Regimen
+from webapp.models.reminders import Reminder, ReminderKind, ReminderStatus, SmsMessage
 from webapp.models.selfcheck import CompletedCheckCount
 from webapp.models.staff import (
     AuditEvent,
@@ -19,9 +21,17 @@ __all__ = [
     "CompletedCheckCount",
     "FlsService",
     "FlsServiceDistrict",
+    "OptOutBy",
+    "Patient",
+    "PatientStatus",
+    "Regimen",
+    "Reminder",
+    "ReminderKind",
+    "ReminderStatus",
     "Role",
     "SignInAttempt",
     "SignInLock",
+    "SmsMessage",
     "StaffMember",
     "SupportGroup",
 ]

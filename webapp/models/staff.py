@@ -5,12 +5,12 @@ SQLite and PostgreSQL. Secrets (password hash, TOTP secrets, session token)
 live only on StaffMember and are never copied into the audit log.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base
@@ -50,6 +50,15 @@ class FlsService(Base):
     checked_on: Mapped[date | None] = mapped_column(Date)
     hidden: Mapped[bool] = mapped_column(default=False)
     is_example: Mapped[bool] = mapped_column(default=False)
+    # How texts name the service (GSM-7, at most 25 characters), and the UK
+    # wall-clock hours texts may go out in.
+    sms_name: Mapped[str | None] = mapped_column(String(25))
+    sms_sending_starts: Mapped[time] = mapped_column(
+        Time, default=time(7, 0), server_default="07:00:00"
+    )
+    sms_sending_ends: Mapped[time] = mapped_column(
+        Time, default=time(21, 0), server_default="21:00:00"
+    )
 
     districts: Mapped[list["FlsServiceDistrict"]] = relationship(
         back_populates="fls_service",
