@@ -1,0 +1,1 @@
+"""Sending texts: one gateway interface, Twilio behind it, and an offline outbox."""
