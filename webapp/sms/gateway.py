@@ -37,12 +37,19 @@ class SmsSendError(Exception):
     `retryable` is True for answers worth trying again later (429, 5xx, a timeout);
     False for permanent refusals such as 21211 (invalid number), 21614 (not a
     mobile) or 21610 (the person has unsubscribed), which stop texts to that number.
+
+    `maybe_sent` is True when the request reached the provider but its answer was
+    lost (a read timeout): the text may have gone, so ask `find_sent` before
+    sending it again.
     """
 
-    def __init__(self, message: str, *, code: int | None = None, retryable: bool) -> None:
+    def __init__(
+        self, message: str, *, code: int | None = None, retryable: bool, maybe_sent: bool = False
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.retryable = retryable
+        self.maybe_sent = maybe_sent
 
 
 class SmsGateway(Protocol):
