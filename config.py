@@ -41,10 +41,27 @@ class Config:
     SIGN_IN_ADDRESS_LIMIT = 20  # attempts from one client address per window
     SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=10)
     DEMO_STAFF_ACCOUNTS = True  # `flask seed demo` may make the demo admin and nurse
+    # Texts (webapp/sms): "outbox" keeps them offline for the staff SMS outbox page;
+    # "twilio" sends them. TWILIO_API_BASE_URL points the client at another server
+    # that speaks Twilio's API (tests, benchmarks); empty means Twilio's own.
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "outbox")
+    TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+    TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+    # The token before a rotation: callbacks signed with it are still accepted.
+    TWILIO_PREVIOUS_AUTH_TOKEN = os.environ.get("TWILIO_PREVIOUS_AUTH_TOKEN", "")
+    TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+    TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
+    TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
+    # The address Twilio calls back on, as the outside world sees it (behind any proxy).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
+    SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "10"))
+    # A text with no final delivery status after this long is marked "unknown".
+    SMS_UNKNOWN_AFTER = timedelta(days=int(os.environ.get("SMS_UNKNOWN_AFTER_DAYS", "3")))
 
     @classmethod
     def check(cls) -> None:
         """Refuse to start when a setting this environment needs is missing."""
+        check_sms_settings(cls, production=False)
 
 
 class DevelopmentConfig(Config):
@@ -71,6 +88,7 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     STAFF_TOTP_REQUIRED = True
     DEMO_STAFF_ACCOUNTS = False
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
     @classmethod
     def check(cls) -> None:
@@ -79,6 +97,32 @@ class ProductionConfig(Config):
             raise RuntimeError(
                 "Production needs these environment variables set: " + ", ".join(missing)
             )
+        check_sms_settings(cls, production=True)
+
+
+SMS_BACKENDS = ("outbox", "twilio")
+TWILIO_SETTINGS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL")
+
+
+def check_sms_settings(config: type[Config], *, production: bool) -> None:
+    """Refuse an unknown SMS_BACKEND anywhere, and Twilio without its settings in production.
+
+    Production must be told PUBLIC_BASE_URL: the development default would send
+    every delivery receipt to a machine that is not there.
+    """
+    if config.SMS_BACKEND not in SMS_BACKENDS:
+        raise RuntimeError(
+            f"SMS_BACKEND must be one of {', '.join(SMS_BACKENDS)}, not {config.SMS_BACKEND!r}"
+        )
+    if not production or config.SMS_BACKEND != "twilio":
+        return
+    missing = [name for name in TWILIO_SETTINGS if not getattr(config, name)]
+    if not (config.TWILIO_FROM_NUMBER or config.TWILIO_MESSAGING_SERVICE_SID):
+        missing.append("TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID")
+    if missing:
+        raise RuntimeError(
+            "SMS_BACKEND=twilio needs these environment variables set: " + ", ".join(missing)
+        )
 
 
 CONFIGS = {
