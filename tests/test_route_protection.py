@@ -18,7 +18,12 @@ from webapp.models.staff import Role
 # Whole blueprints anyone may use: information pages, the self-check, design-system
 # assets, and the public support-group and service finder.
 PUBLIC_BLUEPRINTS = frozenset({"pages", "selfcheck", "assets", "groups"})
-PUBLIC_ENDPOINTS = frozenset({"static", "staff_auth.sign_in", "staff_auth.sign_out"})
+PUBLIC_ENDPOINTS = frozenset({
+    "static", "staff_auth.sign_in", "staff_auth.sign_out",
+    # Twilio's delivery receipts: no session, but every request must carry Twilio's
+    # signature (tests/sms/test_status_callbacks.py checks unsigned ones get 403).
+    "sms_webhook.status_callback",
+})
 SIGN_IN = "/staff/sign-in"
 NOTHING_THERE = {404, 405}
 
