@@ -57,6 +57,18 @@ class Config:
     SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "10"))
     # A text with no final delivery status after this long is marked "unknown".
     SMS_UNKNOWN_AFTER = timedelta(days=int(os.environ.get("SMS_UNKNOWN_AFTER_DAYS", "3")))
+    # Sending reminders (webapp/reminders/dispatch.py).
+    REMINDER_EXPIRY_AFTER = timedelta(hours=float(os.environ.get("REMINDER_EXPIRY_HOURS", "3")))
+    SMS_DAILY_CAP_PER_PATIENT = int(os.environ.get("SMS_DAILY_CAP_PER_PATIENT", "4"))
+    SMS_DUPLICATE_WINDOW = timedelta(hours=float(os.environ.get("SMS_DUPLICATE_HOURS", "1")))
+    # Texts a second from one dispatcher (a Twilio long code sends 1; a messaging service more).
+    SMS_MAX_PER_SECOND = float(os.environ.get("SMS_MAX_PER_SECOND", "10"))
+    # A text still `sending` this long after its claim is reconciled (its process died).
+    SMS_STUCK_AFTER = timedelta(seconds=float(os.environ.get("SMS_STUCK_AFTER_SECONDS", "600")))
+    SMS_RETRY_FIRST_DELAY = timedelta(minutes=1)
+    SMS_RETRY_LONGEST_DELAY = timedelta(minutes=30)
+    # Only `make run` sets this: the development server then runs the scheduler too.
+    RUN_SCHEDULER = os.environ.get("RUN_SCHEDULER", "").lower() in {"1", "true", "yes"}
 
     @classmethod
     def check(cls) -> None:

@@ -37,6 +37,9 @@ class ReminderStatus(StrEnum):
     SKIPPED = "skipped"  # not sent, and why is in `skip_reason`
     UNKNOWN = "unknown"  # no final status from the provider after a few days
     NEEDS_CHECK = "needs_check"  # the send may or may not have happened: a nurse checks
+    # A message only (its reminders stay `sending`): the provider asked us to try
+    # again later (429, 5xx, a timeout); sent again at `next_attempt_at`.
+    RETRY = "retry"
 
 
 # Statuses a message never leaves once it has them.
