@@ -129,8 +129,8 @@ def test_nothing_goes_outside_the_services_sending_hours(database, dispatch):
 
 def test_the_daily_cap_stops_more_texts_to_one_patient_that_day(database, dispatch):
     patient = create_patient(database)
-    for hour in range(3):
-        add_reminder(database, patient, kind=f"dose{hour}", send_at=NOW + minutes(60 * hour))
+    for hour, kind in enumerate(("dose", "follow_up", "book")):
+        add_reminder(database, patient, kind=kind, send_at=NOW + minutes(60 * hour))
     gateway = MemoryGateway()
     for hour in range(3):
         dispatch(gateway, now=NOW + minutes(60 * hour), daily_cap=2)
@@ -178,7 +178,7 @@ def test_a_busy_provider_means_a_retry_with_backoff_and_nothing_lost(database, d
     dispatch(gateway, now=NOW + minutes(2))  # still busy: the wait doubles
     (message,) = messages(database)
     assert (message.attempts, message.next_attempt_at) == (2, NOW + minutes(4))
-    assert gateway.asked == []  # a 429 was certainly not accepted: no need to ask first
+    assert gateway.asked == []
 
     gateway.refuse.clear()
     third = dispatch(gateway, now=NOW + minutes(5))
@@ -188,21 +188,33 @@ def test_a_busy_provider_means_a_retry_with_backoff_and_nothing_lost(database, d
     assert len(gateway.sent) == 1
 
 
-def test_after_a_server_error_the_provider_is_asked_before_sending_again(database, dispatch):
+@pytest.mark.parametrize("provider_has_it", [True, False])
+def test_a_lost_answer_is_never_sent_again_only_reconciled(database, dispatch, provider_has_it):
     patient = create_patient(database)
     add_reminder(database, patient)
-    gateway = MemoryGateway(refuse={patient.mobile: SmsSendError("oops", code=500, retryable=True)})
-    dispatch(gateway)
+    lost = SmsSendError("no answer in time", retryable=True, maybe_sent=True)
+    gateway = MemoryGateway(refuse={patient.mobile: lost})
+
+    assert dispatch(gateway).unanswered == 1
+
     (message,) = messages(database)
-    sid = gateway.pretend_sent(patient.mobile, message.body)  # the 500 hid an accepted text
+    assert (message.status, message.error_message) == ("sending", "no answer in time")
+    if provider_has_it:
+        sid = gateway.pretend_sent(patient.mobile, message.body)
     gateway.refuse.clear()
+    dispatch(gateway, now=NOW + minutes(5))  # inside the grace period: left alone
+    assert messages(database)[0].status == "sending" and gateway.asked == []
 
-    dispatch(gateway, now=NOW + minutes(2))
+    dispatch(gateway, now=NOW + minutes(11))
 
     (message,) = messages(database)
-    assert (message.status, message.provider_sid) == ("sent", sid)
     assert gateway.asked == [(patient.mobile, NOW)]
-    assert len(gateway.sent) == 1
+    if provider_has_it:
+        assert (message.status, message.provider_sid) == ("sent", sid)
+        assert statuses(database) == {"sent": 1}
+    else:
+        assert statuses(database) == {"needs_check": 1}
+    assert len(gateway.sent) == int(provider_has_it)
 
 
 def test_a_text_still_waiting_to_retry_when_too_late_expires(database, dispatch):

@@ -42,9 +42,6 @@ class ClaimedText:
     body: str
     reminder_count: int
     valid_for: timedelta | None
-    # A retry after an answer that may hide a send (a 5xx, a timeout): ask the
-    # provider about texts since this time before sending again.
-    ask_first_since: datetime | None = None
     attempt: int = 1
 
 
@@ -287,12 +284,12 @@ def _valid_for(reminders, now, expiry_after) -> timedelta:
     return max(left, timedelta(minutes=1))
 
 
-# Twilio's "too many requests": certainly not accepted, so no need to ask before sending again.
-NOT_ACCEPTED_CODES = frozenset({429, 20429})
-
-
 def claim_retries(session: Session, now: datetime, rules: ClaimRules, batch_size: int) -> Claim:
-    """Claim texts whose retry time has come, checking the patient may still be texted."""
+    """Claim texts whose retry time has come, checking the patient may still be texted.
+
+    Only texts the provider certainly did not accept wait here (see
+    webapp.reminders.results), so sending one again cannot double it.
+    """
     messages = session.scalars(
         select(SmsMessage)
         .where(SmsMessage.status == RETRY, SmsMessage.next_attempt_at <= now)
@@ -309,10 +306,9 @@ def claim_retries(session: Session, now: datetime, rules: ClaimRules, batch_size
             claim.skipped += _skip_message(session, now, message.id, reason)
         elif _claim_message(session, now, message.id):
             count, earliest = counts.get(message.id, (0, now))
-            ask = None if message.error_code in NOT_ACCEPTED_CODES else message.claimed_at
             claim.texts.append(ClaimedText(
                 message.id, message.patient_id, message.to_number, message.body, count,
-                max(earliest + rules.expiry_after - now, timedelta(minutes=1)), ask,
+                max(earliest + rules.expiry_after - now, timedelta(minutes=1)),
                 message.attempts + 1,
             ))  # fmt: skip
     return claim

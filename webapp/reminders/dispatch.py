@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from webapp.reminders.claiming import (
     expire_late,
 )
 from webapp.reminders.results import (
+    UNANSWERED,
     RetryDelays,
     SendOutcome,
     find_stuck,
@@ -90,13 +91,15 @@ class DispatchSummary:
     failed: int = 0
     needs_check: int = 0
     retrying: int = 0
+    unanswered: int = 0  # left `sending` for reconciliation to settle
     texts_sent: int = 0
 
     def as_counts(self) -> dict[str, int]:
         """The counts in the order and words the CLI prints them."""
         return {"sent": self.sent, "expired": self.expired, "skipped": self.skipped,
                 "failed": self.failed, "needing a check": self.needs_check,
-                "waiting to retry": self.retrying}  # fmt: skip
+                "waiting to retry": self.retrying,
+                "awaiting an answer": self.unanswered}  # fmt: skip
 
 
 class Pacer:
@@ -159,7 +162,6 @@ def send_due_reminders(session_factory: SessionFactory, gateway: SmsGateway, now
             if not claim.found:
                 break
             _send_batch(session_factory, gateway, claim.texts, pacer, settings, clock, summary)
-    log.info("Dispatch: %s", _summary_line(summary), extra={"job": "dispatch", **asdict(summary)})
     return summary
 
 
@@ -192,17 +194,15 @@ def _send_batch(session_factory, gateway, texts: list[ClaimedText], pacer: Pacer
 
 
 def _send_one(gateway: SmsGateway, text: ClaimedText, clock) -> SendOutcome:
-    """One text to the provider: its SID, a retry, a permanent failure, or unknown."""
+    """One text to the provider: its SID, a retry, a permanent failure, unanswered or unknown."""
     try:
-        if text.ask_first_since is not None:
-            found = gateway.find_sent(text.to, text.ask_first_since, text.body)
-            if found is not None:
-                return SendOutcome(text, ReminderStatus.SENT, clock(), found.provider_sid)
         result = gateway.send(
             OutgoingText(text.message_id, text.to, text.body, valid_for=text.valid_for)
         )
     except SmsSendError as error:
         status = ReminderStatus.RETRY if error.retryable else ReminderStatus.FAILED
+        if error.maybe_sent:  # the request arrived, the answer did not: never send it again
+            status = UNANSWERED
         return SendOutcome(text, status, clock(), error_code=error.code, error_message=str(error))
     except Exception as error:  # noqa: BLE001  a bug or a broken gateway: stop, keep the claim
         log.exception("The SMS gateway failed on text %s", text.message_id,
@@ -233,15 +233,13 @@ def _count_outcomes(summary: DispatchSummary, outcomes: list[SendOutcome]) -> No
             summary.retrying += count
         elif outcome.status == ReminderStatus.FAILED:
             summary.failed += count
+        elif outcome.status == UNANSWERED:
+            summary.unanswered += count
 
 
 def _count_reconciled(summary: DispatchSummary, reconciled: dict[str, int]) -> None:
     summary.sent += reconciled.get(ReminderStatus.SENT, 0)
     summary.needs_check += reconciled.get(ReminderStatus.NEEDS_CHECK, 0)
-
-
-def _summary_line(summary: DispatchSummary) -> str:
-    return ", ".join(f"{count} {name}" for name, count in summary.as_counts().items())
 
 
 def reconcile_stuck_messages(

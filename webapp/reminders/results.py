@@ -17,6 +17,9 @@ from webapp.models.reminders import Reminder, ReminderStatus, SmsMessage
 from webapp.reminders.claiming import ClaimedText
 
 SENDING = ReminderStatus.SENDING
+# The provider may have taken the text but its answer was lost (a read timeout): the
+# text stays `sending`, with the error, until reconciliation asks the provider.
+UNANSWERED = "unanswered"
 # Twilio's code for a number that has replied STOP: the patient has opted out by SMS.
 UNSUBSCRIBED = 21610
 BLOCK_FIELDS = ("status", "opted_out_by", "opted_out_at", "sms_blocked_code", "sms_blocked_reason")
@@ -26,7 +29,8 @@ _messages = SmsMessage.__table__
 
 @dataclass(frozen=True)
 class SendOutcome:
-    """What happened to one claimed text: sent, retry, failed, or unknown (left `sending`)."""
+    """What happened to one claimed text: sent, retry, failed; unanswered or unknown
+    (both left `sending` for reconciliation)."""
 
     text: ClaimedText
     status: str
@@ -55,6 +59,7 @@ def record_outcomes(session: Session, outcomes: list[SendOutcome], delays: Retry
     _record_sent(session, by_status.get(ReminderStatus.SENT, []))
     _record_retry(session, by_status.get(ReminderStatus.RETRY, []), delays)
     _record_failed(session, by_status.get(ReminderStatus.FAILED, []))
+    _record_unanswered(session, by_status.get(UNANSWERED, []))
 
 
 def _record_sent(session, outcomes) -> None:
@@ -89,6 +94,19 @@ def _record_retry(session, outcomes, delays: RetryDelays) -> None:
                 status_changed_at=bindparam("b_at")),
         [{"b_id": o.text.message_id, "b_next": o.at + delays.after(o.text.attempt),
           "b_code": o.error_code, "b_error": _short(o.error_message), "b_at": o.at}
+         for o in outcomes],
+    )  # fmt: skip
+
+
+def _record_unanswered(session, outcomes) -> None:
+    """Keep the error on a text that may have gone; it stays `sending` for reconciliation."""
+    if not outcomes:
+        return
+    session.execute(
+        update(_messages)
+        .where(_messages.c.id == bindparam("b_id"), _messages.c.status == SENDING)
+        .values(error_code=bindparam("b_code"), error_message=bindparam("b_error")),
+        [{"b_id": o.text.message_id, "b_code": o.error_code, "b_error": _short(o.error_message)}
          for o in outcomes],
     )  # fmt: skip
 

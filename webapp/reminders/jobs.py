@@ -1,0 +1,98 @@
+"""The schedule: one table of named jobs, like GOV.UK Notify's `beat_schedule`.
+
+Each job pushes an app context, calls one service function, commits, and logs
+a one-line summary. Every job is safe to run twice, or in two processes at
+once: planning has a natural unique key, dispatch claims rows before it sends
+(webapp.reminders.claiming), and every sweep changes a row only from the status
+it read. `webapp.scheduler` turns this table into an APScheduler scheduler; the
+CLI runs a job once by calling the same function.
+"""
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from flask import Flask
+from sqlalchemy.orm import sessionmaker
+
+from webapp.clock import utc_now
+from webapp.extensions import db
+from webapp.reminders.dispatch import (
+    DispatchSettings,
+    DispatchSummary,
+    reconcile_stuck_messages,
+    send_due_reminders,
+)
+from webapp.sms.factory import gateway_from_config
+from webapp.sms.gateway import SmsGateway
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A named job: what it runs, and when (APScheduler trigger arguments)."""
+
+    name: str
+    run: Callable[[Flask], Mapping[str, int]]
+    trigger: Mapping[str, object]
+    at_start: bool = False  # also once when the scheduler starts
+    description: str = field(default="", compare=False)
+
+
+def sms_gateway(app: Flask) -> SmsGateway:
+    """The app's one gateway (the Twilio one holds a connection pool, so it is reused)."""
+    if "sms_gateway" not in app.extensions:
+        app.extensions["sms_gateway"] = gateway_from_config(app.config)
+    return app.extensions["sms_gateway"]
+
+
+def _sessions() -> sessionmaker:
+    """Dispatch opens its own short transactions, apart from the request-style db.session."""
+    return sessionmaker(db.engine, expire_on_commit=False)
+
+
+def dispatch_reminders(app: Flask) -> DispatchSummary:
+    """Send every reminder due now, once (webapp.reminders.dispatch)."""
+    settings = DispatchSettings.from_config(app.config)
+    return send_due_reminders(_sessions(), sms_gateway(app), utc_now(), settings)
+
+
+def sweep_messages(app: Flask) -> dict[str, int]:
+    """Settle texts stuck in `sending` (their process died) by asking the provider."""
+    settings = DispatchSettings.from_config(app.config)
+    settled = reconcile_stuck_messages(_sessions(), sms_gateway(app), utc_now(), settings)
+    return {"reconciled as sent": settled.get("sent", 0),
+            "needing a check": settled.get("needs_check", 0)}  # fmt: skip
+
+
+SCHEDULE: tuple[Job, ...] = (
+    Job("dispatch", lambda app: dispatch_reminders(app).as_counts(),
+        {"trigger": "interval", "minutes": 1}, description="Send the reminders due now"),
+    Job("sweep-messages", sweep_messages, {"trigger": "interval", "minutes": 10},
+        description="Settle texts stuck in sending"),
+)  # fmt: skip
+
+
+def run_job(app: Flask, job: Job) -> Mapping[str, int]:
+    """Run `job` once in an app context and log one summary line; roll back on error."""
+    with app.app_context():
+        try:
+            counts = job.run(app)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("Job %s failed", job.name, extra={"job": job.name})
+            raise
+    summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+    fields = {name.replace(" ", "_"): count for name, count in counts.items()}
+    log.info("Job %s: %s", job.name, summary, extra={"job": job.name, **fields})
+    return counts
+
+
+def job_named(name: str) -> Job:
+    """The job in the schedule with this name (KeyError if none)."""
+    for job in SCHEDULE:
+        if job.name == name:
+            return job
+    raise KeyError(name)
