@@ -69,6 +69,8 @@ class Config:
     SMS_RETRY_LONGEST_DELAY = timedelta(minutes=30)
     # Only `make run` sets this: the development server then runs the scheduler too.
     RUN_SCHEDULER = os.environ.get("RUN_SCHEDULER", "").lower() in {"1", "true", "yes"}
+    # SMS reminders: `flask reminders plan` writes the outbox this many days ahead.
+    REMINDER_PLAN_DAYS = int(os.environ.get("REMINDER_PLAN_DAYS", "14"))
 
     @classmethod
     def check(cls) -> None:

@@ -1,10 +1,16 @@
 """`flask reminders …`: plan, send and export the SMS medication reminders."""
 
+import logging
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from webapp.clock import utc_now
+from webapp.extensions import db
+
 reminders_cli = AppGroup("reminders", help="Plan, send and export SMS medication reminders.")
+log = logging.getLogger(__name__)
 
 
 def echo_summary(summary: dict[str, int]) -> None:
@@ -25,3 +31,27 @@ def dispatch_reminders() -> None:
             f"Sending stopped: {error}. Texts not yet sent stay planned; run it again."
         ) from None
     echo_summary(counts)
+
+@reminders_cli.command("plan")
+@click.option(
+    "--days", type=click.IntRange(1, 366), default=None,
+    help="How many days ahead to plan (default: the REMINDER_PLAN_DAYS setting).",
+)  # fmt: skip
+def plan(days: int | None) -> None:
+    """Plan the reminders of the coming days, and follow-ups to unanswered ones."""
+    from webapp.reminders.planning import plan_follow_ups, plan_reminders
+
+    days = days if days is not None else current_app.config["REMINDER_PLAN_DAYS"]
+    now = utc_now()
+    try:
+        counts = {
+            **plan_reminders(db.session, now, days).as_dict(),
+            **plan_follow_ups(db.session, now).as_dict(),
+        }
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    click.echo(f"Planned reminders for the next {days} days:")
+    echo_summary(counts)
+    log.info("Reminders planned", extra={"job": "reminders.plan", "days": days, **counts})
