@@ -110,9 +110,7 @@ def plan_for_patient(
 def cancel_planned(session: Session, patient_or_regimen, now: datetime, reason: str) -> int:
     """Mark the still-planned reminders of a patient or a regimen `skipped`, with why
     (on pause, opt-out, discharge, stop). Returns how many."""
-    column = (
-        Reminder.regimen_id if isinstance(patient_or_regimen, Regimen) else (Reminder.patient_id)
-    )
+    column = Reminder.regimen_id if isinstance(patient_or_regimen, Regimen) else Reminder.patient_id
     session.flush()
     result = session.execute(
         update(Reminder)
