@@ -32,6 +32,7 @@ def dispatch_reminders() -> None:
         ) from None
     echo_summary(counts)
 
+
 @reminders_cli.command("plan")
 @click.option(
     "--days", type=click.IntRange(1, 366), default=None,
