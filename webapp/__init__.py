@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.blueprints.groups import bp as groups_bp
     from webapp.blueprints.pages import bp as pages_bp
     from webapp.blueprints.selfcheck import bp as selfcheck_bp
+    from webapp.blueprints.sms_outbox import bp as sms_outbox_bp
     from webapp.blueprints.sms_webhook import bp as sms_webhook_bp
     from webapp.blueprints.staff_auth import bp as staff_auth_bp
 
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_auth_bp, url_prefix="/staff")
     app.register_blueprint(admin_staff_bp, url_prefix="/admin")
     app.register_blueprint(admin_listings_bp, url_prefix="/admin/support-groups")
+    app.register_blueprint(sms_outbox_bp, url_prefix="/sms-outbox")
     # Public on purpose: Twilio calls it; each request must carry Twilio's signature.
     app.register_blueprint(sms_webhook_bp, url_prefix="/sms")
 
