@@ -11,7 +11,7 @@ run: $(BIN)/.runtime node_modules/.installed
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	RUN_SCHEDULER=1 $(BIN)/flask --app webapp.devserver run --no-reload --host 127.0.0.1 --port 5000
 
 test: $(BIN)/.dev node_modules/.installed system-packages
 	$(BIN)/ruff check .

@@ -91,6 +91,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_PROFILE = "CHEAPEST"  # still Argon2id, fast enough for hundreds of sign-ins
+    RUN_SCHEDULER = False  # never under tests, whatever the environment says
 
 
 class ProductionConfig(Config):

@@ -244,9 +244,21 @@ def test_an_invalid_number_fails_and_stops_texts_to_it(database, dispatch):
     assert (message.status, message.error_code) == ("failed", 21211)
     patient = database.get(Patient, patient.id)
     assert (patient.sms_blocked_code, patient.sms_blocked_at) == (21211, NOW)
-    assert patient.sms_blocked_reason == "not a valid number"
+    assert patient.sms_blocked_reason == "Twilio says this is not a valid phone number (21211)"
     assert patient.status == "active"
     assert database.get(Reminder, later.id).status == "skipped"
+
+
+def test_a_refusal_that_is_not_about_the_number_fails_the_text_only(database, dispatch):
+    patient = create_patient(database)
+    add_reminder(database, patient)
+    gateway = MemoryGateway(
+        refuse={patient.mobile: SmsSendError("body too long", code=21617, retryable=False)}
+    )
+    assert dispatch(gateway).failed == 1
+    database.expire_all()
+    assert messages(database)[0].error_code == 21617
+    assert database.get(Patient, patient.id).may_be_texted
 
 
 def test_an_unsubscribed_number_opts_the_patient_out_by_sms_and_is_audited(database, dispatch):

@@ -10,6 +10,7 @@ webapp.reminders.jobs and the CLI.
 """
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -140,33 +141,36 @@ def _transaction(session_factory: SessionFactory) -> Iterator[Session]:
 
 
 def send_due_reminders(session_factory: SessionFactory, gateway: SmsGateway, now: datetime,
-                       settings: DispatchSettings,
-                       clock: Callable[[], datetime] | None = None) -> DispatchSummary:  # fmt: skip
+                       settings: DispatchSettings, clock: Callable[[], datetime] | None = None,
+                       stop: threading.Event | None = None) -> DispatchSummary:  # fmt: skip
     """Send everything due at `now` (naive UTC) once, and say what happened.
 
     Safe to run in two processes at once, and again straight after: a reminder
     is claimed by one pass only, and a claimed text is never sent blind twice.
     A paced pass can take minutes, so claims and sends are timed by `clock`:
     `now` moved on by the time the pass has taken, unless the caller gives one.
+    Setting `stop` (the scheduler stopping) ends the pass after the text in hand.
     """
     summary = DispatchSummary()
     clock = clock or _clock_from(now)
     _count_reconciled(summary, reconcile_stuck_messages(session_factory, gateway, now, settings))
     pacer = Pacer(settings.max_per_second)
     for claim_batch in (claim_retries, claim_due):
-        while True:
+        while not _stopping(stop):
             with _transaction(session_factory) as session:
                 summary.expired += expire_late(session, clock(), settings.expiry_after)
                 claim = claim_batch(session, clock(), settings.rules, settings.batch_size)
             summary.skipped += claim.skipped
             if not claim.found:
                 break
-            _send_batch(session_factory, gateway, claim.texts, pacer, settings, clock, summary)
+            _send_batch(session_factory, gateway, claim.texts, pacer, settings, clock, summary,
+                        stop)  # fmt: skip
     return summary
 
 
 def _send_batch(session_factory, gateway, texts: list[ClaimedText], pacer: Pacer,
-                settings: DispatchSettings, clock, summary: DispatchSummary) -> None:  # fmt: skip
+                settings: DispatchSettings, clock, summary: DispatchSummary,
+                stop: threading.Event | None) -> None:  # fmt: skip
     """Send claimed texts one by one with no transaction open, then record the answers.
 
     If the pass is stopped (a signal, an unexpected error) the texts not yet
@@ -178,6 +182,8 @@ def _send_batch(session_factory, gateway, texts: list[ClaimedText], pacer: Pacer
     try:
         for text in texts:
             pacer.wait()
+            if _stopping(stop):
+                break
             in_flight = 1
             done.append(_send_one(gateway, text, clock))
             in_flight = 0
@@ -191,6 +197,10 @@ def _send_batch(session_factory, gateway, texts: list[ClaimedText], pacer: Pacer
     _count_outcomes(summary, done)
     if done and done[-1].status == UNKNOWN:
         raise DispatchError(done[-1].error_message or "the SMS gateway failed")
+
+
+def _stopping(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
 
 
 def _send_one(gateway: SmsGateway, text: ClaimedText, clock) -> SendOutcome:

@@ -25,6 +25,7 @@ from webapp.reminders.dispatch import (
 )
 from webapp.sms.factory import gateway_from_config
 from webapp.sms.gateway import SmsGateway
+from webapp.sms.receipts import mark_silent_messages_unknown
 
 log = logging.getLogger(__name__)
 
@@ -55,20 +56,26 @@ def _sessions() -> sessionmaker:
 def dispatch_reminders(app: Flask) -> DispatchSummary:
     """Send every reminder due now, once (webapp.reminders.dispatch)."""
     settings = DispatchSettings.from_config(app.config)
-    return send_due_reminders(_sessions(), sms_gateway(app), utc_now(), settings)
+    return send_due_reminders(_sessions(), sms_gateway(app), utc_now(), settings,
+                              stop=app.extensions.get("stop_sending"))  # fmt: skip
 
 
 def sweep_messages(app: Flask) -> dict[str, int]:
-    """Settle texts stuck in `sending` (their process died) by asking the provider."""
+    """Settle texts stuck in `sending` (their process died) by asking the provider, and
+    mark `unknown` the texts with no final status after a few days (SMS_UNKNOWN_AFTER)."""
+    now = utc_now()
     settings = DispatchSettings.from_config(app.config)
-    settled = reconcile_stuck_messages(_sessions(), sms_gateway(app), utc_now(), settings)
+    settled = reconcile_stuck_messages(_sessions(), sms_gateway(app), now, settings)
+    unknown = mark_silent_messages_unknown(db.session, now, app.config["SMS_UNKNOWN_AFTER"])
     return {"reconciled as sent": settled.get("sent", 0),
-            "needing a check": settled.get("needs_check", 0)}  # fmt: skip
+            "needing a check": settled.get("needs_check", 0),
+            "texts now unknown": unknown}  # fmt: skip
 
 
 SCHEDULE: tuple[Job, ...] = (
     Job("dispatch", lambda app: dispatch_reminders(app).as_counts(),
-        {"trigger": "interval", "minutes": 1}, description="Send the reminders due now"),
+        {"trigger": "interval", "minutes": 1}, at_start=True,
+        description="Send the reminders due now"),
     Job("sweep-messages", sweep_messages, {"trigger": "interval", "minutes": 10},
         description="Settle texts stuck in sending"),
 )  # fmt: skip

@@ -12,16 +12,15 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from webapp.accounts.audit import record_change, snapshot
-from webapp.models.patients import OptOutBy, Patient, PatientStatus
+from webapp.models.patients import Patient
 from webapp.models.reminders import Reminder, ReminderStatus, SmsMessage
 from webapp.reminders.claiming import ClaimedText
+from webapp.sms.receipts import stop_texts_to_number
 
 SENDING = ReminderStatus.SENDING
 # The provider may have taken the text but its answer was lost (a read timeout): the
 # text stays `sending`, with the error, until reconciliation asks the provider.
 UNANSWERED = "unanswered"
-# Twilio's code for a number that has replied STOP: the patient has opted out by SMS.
-UNSUBSCRIBED = 21610
 BLOCK_FIELDS = ("status", "opted_out_by", "opted_out_at", "sms_blocked_code", "sms_blocked_reason")
 _reminders = Reminder.__table__
 _messages = SmsMessage.__table__
@@ -126,29 +125,20 @@ def _record_failed(session, outcomes) -> None:
     _move_reminders(session, [o.text.message_id for o in outcomes], ReminderStatus.FAILED,
                     outcomes[-1].at)  # fmt: skip
     for outcome in outcomes:
-        stop_texts_to(session, outcome.text.to, outcome.error_code, outcome.error_message,
-                      outcome.at)  # fmt: skip
+        stop_texts_to(session, outcome.text, outcome.error_code, outcome.at)
 
 
-def stop_texts_to(session: Session, number: str, code: int | None, reason: str | None,
-                  now: datetime) -> None:  # fmt: skip
-    """Block texts to `number` with the provider's reason, so the nurse sees why.
+def stop_texts_to(session: Session, text: ClaimedText, code: int | None, now: datetime) -> None:
+    """Stop texts to the number the provider refused, so the nurse sees why.
 
-    21610 means the person replied STOP to our number: they are opted out by SMS.
-    Each change is audited by the patient's id (the command line is the actor).
+    The rule (which codes refuse a number; 21610 opts the patient out by SMS) is
+    the receipts' own (webapp.sms.receipts). A change is audited by patient id.
     """
-    patients = session.scalars(select(Patient).where(Patient.mobile == number)).all()
-    for patient in patients:
-        before = snapshot(patient, BLOCK_FIELDS)
-        if patient.sms_blocked_code is None:
-            patient.sms_blocked_code = code if code is not None else 0
-            patient.sms_blocked_reason = _short(reason) or "refused by the SMS provider"
-            patient.sms_blocked_at = now
-        if code == UNSUBSCRIBED and patient.status == PatientStatus.ACTIVE:
-            patient.status = PatientStatus.OPTED_OUT
-            patient.opted_out_by = OptOutBy.SMS
-            patient.opted_out_at = now
-        patient.updated_at = now
+    patient = session.get(Patient, text.patient_id) if text.patient_id else None
+    if patient is None:
+        return
+    before = snapshot(patient, BLOCK_FIELDS)
+    if stop_texts_to_number(patient, text.to, code, now):
         record_change(session, None, "patient.texts_stopped", patient, before,
                       snapshot(patient, BLOCK_FIELDS), now=now)  # fmt: skip
 
