@@ -1,8 +1,14 @@
-"""Security headers: a Content-Security-Policy with no inline script or style.
+"""Security headers: a Content-Security-Policy with no inline script or style, and no caching.
 
 The NHS.UK page template carries one tiny inline script (it marks the body as
 JavaScript-enabled); it gets a per-request nonce, and nothing else inline is
 allowed. Our own JavaScript and CSS are files served from this site.
+
+Every response is `Cache-Control: no-store` unless its view chose a caching
+policy itself (only the design system's files and our own static files do):
+self-check answers, results and anything about a patient must never be left in
+a browser's disk cache or a shared proxy, and a new blueprint is covered
+without anyone remembering to add a hook.
 """
 
 import secrets
@@ -48,6 +54,14 @@ def init_security_headers(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
+        never_cache(response)
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
+
+
+def never_cache(response):
+    """Mark `response` no-store, unless its view already set a caching policy (static files)."""
+    if "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -13,11 +13,4 @@ bp = Blueprint("admin_listings", __name__)
 bp.before_request(require_admin)
 
 
-@bp.after_request
-def _never_cache(response):
-    """Admin pages are never kept by the browser or a proxy."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 from webapp.blueprints.admin_listings import views  # noqa: E402,F401  (routes attach to bp)

@@ -12,11 +12,4 @@ bp = Blueprint("admin_staff", __name__)
 bp.before_request(require_admin)
 
 
-@bp.after_request
-def _never_cache(response):
-    """Temporary passwords and personal details are never stored by the browser."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 from webapp.blueprints.admin_staff import views  # noqa: E402,F401  (routes attach to bp)

@@ -30,11 +30,4 @@ def _guard():
     return require_staff()
 
 
-@bp.after_request
-def _never_cache(response):
-    """Pages with passwords, secrets or personal details are never stored by the browser."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 from webapp.blueprints.staff_auth import views  # noqa: E402,F401  (routes attach to bp)
