@@ -23,6 +23,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     init_logging(app)
     init_jinja(app)
     register_extensions(app)
+    register_url_checks(app)
     register_blueprints(app)
     register_security_headers(app)
     register_error_handlers(app)
@@ -72,6 +73,13 @@ def register_extensions(app: Flask) -> None:
     from webapp.auth import init_auth
 
     init_auth(app)
+
+
+def register_url_checks(app: Flask) -> None:
+    """Record ids and page numbers in addresses range-checked once, for every route."""
+    from webapp import urls
+
+    urls.register_url_checks(app)
 
 
 def register_blueprints(app: Flask) -> None:

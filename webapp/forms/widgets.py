@@ -13,6 +13,10 @@ from flask import current_app
 from markupsafe import Markup
 from wtforms import fields
 from wtforms.utils import unset_value
+from wtforms.validators import Length, StopValidation
+
+from webapp.numbers import read_whole_number
+from webapp.text_checks import LONGEST_TEXT, text_problem
 
 MACROS = {
     "input": ("nhsuk/components/input/macro.jinja", "input"),
@@ -246,24 +250,27 @@ def read_date(parts: dict[str, str], what: str) -> date | None:
         return None
     if missing:
         raise DateInputError(f"{what} must include a {' and '.join(missing)}", missing)
-    day, month, year = typed["day"], _month_number(typed["month"]), typed["year"]
-    not_numbers = [part for part, value in (("day", day), ("month", month), ("year", year))
-                   if value is None or not value.isdigit()]  # fmt: skip
+    numbers = {
+        "day": read_whole_number(typed["day"]),
+        "month": read_whole_number(_month_number(typed["month"])),
+        "year": read_whole_number(typed["year"]),
+    }
+    not_numbers = [part for part in DATE_PARTS if numbers[part] is None]
     if not_numbers:
         raise DateInputError(f"{what} must be a real date", not_numbers)
-    if len(year) != 4:
+    if len(typed["year"]) != 4:
         raise DateInputError("Year must include 4 numbers", ["year"])
-    if not 1 <= int(month) <= 12:
+    if not 1 <= numbers["month"] <= 12:
         raise DateInputError(f"{what} must be a real date", ["month"])
     try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
+        return date(numbers["year"], numbers["month"], numbers["day"])
+    except (ValueError, OverflowError):
         # Month and year are right by now, so it is the day: 0, or past the month's end.
         raise DateInputError(f"{what} must be a real date", ["day"]) from None
 
 
 def _month_number(typed: str) -> str | None:
-    if typed.isdigit():
+    if read_whole_number(typed) is not None:
         return typed
     word = re.sub(r"[^a-z]", "", typed.lower())
     if len(word) < 3:
@@ -273,24 +280,43 @@ def _month_number(typed: str) -> str | None:
     )
 
 
+class CheckedText:
+    """Every text field refuses a NUL character and over-long text before any other check.
+
+    The limit is the field's own `Length(max=…)` when it has one, else LONGEST_TEXT.
+    Raised as StopValidation, so the field's later validators (some of which
+    query the database) never see the value.
+    """
+
+    def pre_validate(self, form):
+        super().pre_validate(form)
+        problem = text_problem(self.data, self.label.text, self._longest())
+        if problem:
+            raise StopValidation(problem)
+
+    def _longest(self) -> int:
+        limits = [v.max for v in self.validators if isinstance(v, Length) and v.max >= 0]
+        return min(limits, default=LONGEST_TEXT)
+
+
 # Field classes a form declares, each drawing its NHS.UK component.
-class StringField(fields.StringField):
+class StringField(CheckedText, fields.StringField):
     widget = NHSInput()
 
 
-class EmailField(fields.EmailField):
+class EmailField(CheckedText, fields.EmailField):
     widget = NHSInput("email", autocomplete="email", spellcheck=False)
 
 
-class TelField(fields.TelField):
+class TelField(CheckedText, fields.TelField):
     widget = NHSInput("tel", autocomplete="tel")
 
 
-class PasswordField(fields.PasswordField):
+class PasswordField(CheckedText, fields.PasswordField):
     widget = NHSPasswordInput()
 
 
-class TextAreaField(fields.TextAreaField):
+class TextAreaField(CheckedText, fields.TextAreaField):
     widget = NHSTextarea()
 
 

@@ -16,12 +16,14 @@ import phonenumbers
 from webapp.groups import meetings
 from webapp.groups.regions import NORTHERN_IRELAND, REGIONS, REGIONS_BY_CODE, Region
 from webapp.models.groups import BOTH, IN_PERSON, ONLINE
+from webapp.numbers import read_whole_number
 from webapp.postcodes import (
     PostcodeError,
     is_known_district,
     is_northern_ireland,
     parse_outcode,
 )
+from webapp.text_checks import LONGEST_TEXT, text_problem
 
 # The documented columns (docs/listings-csv.md), in export order. The admin
 # form uses the same names, so one set of rules serves both.
@@ -40,6 +42,8 @@ MAX_LENGTHS = {
     "reference": 60, "name": 120, "town": 80, "venue_name": 120, "address": 300,
     "meeting_pattern": 200, "what_happens": 2000, "cost": 120, "accessibility_notes": 500,
     "contact_email": 254, "website": 300, "checked_by": 120,
+    "not_in_months": 100, "next_meeting_date": 20, "start_time": 20, "end_time": 20,
+    "checked_on": 20, "venue_postcode": 20, "contact_phone": 40,
 }  # fmt: skip
 
 FORMAT_WORDS = {"in-person": IN_PERSON, "in person": IN_PERSON, "online": ONLINE, "both": BOTH}
@@ -101,9 +105,10 @@ class _Checker:
 
     def text(self, field: str) -> str:
         value = self.values.get(field, "")
-        limit = MAX_LENGTHS.get(field)
-        if limit and len(value) > limit:
-            self.errors[field] = f"{_label(field)} must be {limit} characters or fewer"
+        problem = text_problem(value, _label(field), MAX_LENGTHS.get(field, LONGEST_TEXT))
+        if problem:
+            self.errors[field] = problem
+            return ""
         # A spreadsheet would run a cell starting like this as a formula when
         # the exported file is opened, so such text is refused at the door.
         if value[:1] in FORMULA_STARTS and field != "contact_phone":
@@ -286,7 +291,7 @@ def _skip_months(check: _Checker) -> frozenset[int]:
     for part in re.split(r"[,;/ ]+", typed.lower()):
         if not part:
             continue
-        month = int(part) if part.isdigit() else MONTHS.get(part) or _month_prefix(part)
+        month = read_whole_number(part) or MONTHS.get(part) or _month_prefix(part)
         if not month or not 1 <= month <= 12:
             check.fail("not_in_months", "Months to skip must be month names, like 'August'")
             return frozenset()
@@ -316,13 +321,15 @@ def _date(check: _Checker, field: str, what: str) -> date | None:
 def parse_date(typed: str) -> date | None:
     """A date written 21/10/2025, 21-10-2025 or 2025-10-21, or None."""
     parts = re.split(r"[/.-]", typed.strip())
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+    if len(parts) != 3:
         return None
-    day, month, year = (parts[2], parts[1], parts[0]) if len(parts[0]) == 4 else parts
-    if len(year) != 4:
+    if len(parts[0]) == 4:
+        parts.reverse()  # 2025-10-21
+    day, month, year = (read_whole_number(part) for part in parts)
+    if None in (day, month, year) or len(parts[2]) != 4:
         return None
     try:
-        return date(int(year), int(month), int(day))
+        return date(year, month, day)
     except ValueError:
         return None
 

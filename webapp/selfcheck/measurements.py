@@ -1,42 +1,22 @@
 """Reading numbers people type, converting imperial units, and age from a date of birth.
 
-Python's own `int()` and `float()` accept far more than a person means: "1_000", "nan",
-"inf", "1e3" and digits from other scripts ("٦٧"). The self-check reads only plain
-ASCII digits with an optional decimal point, so what was understood is what was typed.
+Numbers are read by `webapp.numbers` (plain ASCII digits with an optional decimal
+point), so what was understood is what was typed.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import date
 
+# One reader of typed numbers for the whole service; the self-check's measures import
+# them from here, beside the unit conversions.
+from webapp.numbers import LONGEST_NUMBER as _LONGEST_NUMBER
+from webapp.numbers import TOO_LARGE, read_decimal_number, read_whole_number  # noqa: F401
+
 CM_PER_INCH = 2.54
 INCHES_PER_FOOT = 12
 KG_PER_POUND = 0.45359237  # the international avoirdupois pound, exactly
 POUNDS_PER_STONE = 14
-
-# Longer than any sensible answer; anything longer is out of range, not parsed.
-_LONGEST_NUMBER = 12
-_WHOLE_NUMBER = re.compile(r"[0-9]+")
-_DECIMAL_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
-# A number too large for any question: typed digits beyond _LONGEST_NUMBER read as this.
-TOO_LARGE = 10**_LONGEST_NUMBER
-
-
-def read_whole_number(text: str | None) -> int | None:
-    """The whole number typed in `text` (spaces around it allowed), or None if it is not one."""
-    text = (text or "").strip()
-    if not _WHOLE_NUMBER.fullmatch(text):
-        return None
-    return int(text) if len(text) <= _LONGEST_NUMBER else TOO_LARGE
-
-
-def read_decimal_number(text: str | None) -> float | None:
-    """The number typed in `text`, with or without a decimal point, or None if it is not one."""
-    text = (text or "").strip()
-    if not _DECIMAL_NUMBER.fullmatch(text):
-        return None
-    return float(text) if len(text) <= _LONGEST_NUMBER else float(TOO_LARGE)
-
 
 def is_blank(text: str | None) -> bool:
     """True when nothing but spaces was typed."""

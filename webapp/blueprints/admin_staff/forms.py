@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from webapp.accounts.staff import MAX_NAME_LENGTH
 from webapp.forms.widgets import (
     EmailField,
     RadioField,
@@ -13,13 +14,14 @@ from webapp.forms.widgets import (
     as_select_choices,
 )
 from webapp.models.staff import Role
+from webapp.numbers import read_record_id
 
 NO_SERVICE = ""
 
 
 class StaffMemberForm(FlaskForm):
     full_name = StringField(
-        "Full name", validators=[DataRequired("Enter their full name"), Length(max=200)]
+        "Full name", validators=[DataRequired("Enter their full name"), Length(max=MAX_NAME_LENGTH)]
     )
     email = EmailField(
         "Email address",
@@ -48,8 +50,7 @@ class StaffMemberForm(FlaskForm):
         )
 
     def chosen_service_id(self) -> int | None:
-        value = self.fls_service_id.data
-        return int(value) if value and value.isdigit() else None
+        return read_record_id(self.fls_service_id.data)
 
 
 class ConfirmForm(FlaskForm):

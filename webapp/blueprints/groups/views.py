@@ -20,6 +20,7 @@ from webapp.groups.ics import group_meeting_calendar
 from webapp.groups.listings import next_meeting_of
 from webapp.groups.regions import NATIONS, NORTHERN_IRELAND, REGIONS, find_region
 from webapp.models.groups import SupportGroup
+from webapp.numbers import read_whole_number
 from webapp.postcodes import (
     PostcodeError,
     UnknownDistrictError,
@@ -27,6 +28,7 @@ from webapp.postcodes import (
     is_northern_ireland,
     parse_outcode,
 )
+from webapp.urls import page_number
 
 UK_TIME = ZoneInfo("Europe/London")
 PER_PAGE = 20
@@ -75,7 +77,7 @@ def near(district: str):
 
 
 def _miles() -> int:
-    miles = request.args.get("miles", type=int)
+    miles = read_whole_number(request.args.get("miles"))
     return miles if miles in search.DISTANCE_CHOICES else search.DEFAULT_MILES
 
 
@@ -128,7 +130,7 @@ def region(code: str):
     if chosen is None:
         abort(404)
     today = _now().date()
-    page = _page_number()
+    page = page_number()
     groups, total = search.groups_in_region(
         db.session, chosen.code, today, PER_PAGE, (page - 1) * PER_PAGE
     )
@@ -151,15 +153,11 @@ def region(code: str):
 @bp.route("/online")
 def online():
     """Every group that meets online, a page at a time."""
-    page = _page_number()
+    page = page_number()
     groups, total = search.online_groups(db.session, _now().date(), PER_PAGE, (page - 1) * PER_PAGE)
     return render_template(
         "groups/online.html", groups=groups, total=total, page=page, pages=_page_count(total, page)
     )
-
-
-def _page_number() -> int:
-    return max(1, request.args.get("page", 1, type=int))
 
 
 def _page_count(total: int, page: int) -> int:
