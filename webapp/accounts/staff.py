@@ -17,13 +17,16 @@ from webapp.accounts import passwords, totp
 from webapp.accounts.audit import record_change, snapshot
 from webapp.accounts.errors import AccountError
 from webapp.accounts.sign_in import SignInPolicy, count_failure, email_key, normalise_email
+from webapp.csv_safe import FORMULA_STARTS
 from webapp.models.staff import FlsService, Role, SignInLock, StaffMember
+from webapp.text_checks import text_problem
 
 # What the audit log shows of a staff account (never its secrets).
 AUDITED_FIELDS = ("email", "full_name", "role", "fls_service_id", "active", "must_change_password")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}", re.ASCII)
 MAX_EMAIL_LENGTH = 254
-MAX_NAME_LENGTH = 200
+# A staff name is copied into a listing's `checked_by` (120 characters) when they check it.
+MAX_NAME_LENGTH = 120
 
 
 @dataclass(frozen=True)
@@ -218,15 +221,24 @@ def find_staff_member(session: Session, email: str) -> StaffMember | None:
     ).scalar_one_or_none()
 
 
+def _checked_name(typed: str) -> str:
+    """The name with its spaces tidied, checked like every listing field (it is exported)."""
+    full_name = " ".join(typed.split())
+    if not full_name:
+        raise AccountError("Enter their full name", "full_name")
+    problem = text_problem(full_name, "Full name", MAX_NAME_LENGTH)
+    if problem:
+        raise AccountError(problem, "full_name")
+    if full_name.startswith(FORMULA_STARTS):
+        raise AccountError(f"Full name must not start with {full_name[0]}", "full_name")
+    return full_name
+
+
 def _checked_details(
     session: Session, details: StaffDetails, staff: StaffMember | None
 ) -> tuple[str, str, str, int | None]:
     email = check_email(details.email)
-    full_name = " ".join(details.full_name.split())
-    if not full_name:
-        raise AccountError("Enter their full name", "full_name")
-    if len(full_name) > MAX_NAME_LENGTH:
-        raise AccountError(f"Full name must be {MAX_NAME_LENGTH} characters or fewer", "full_name")
+    full_name = _checked_name(details.full_name)
     if details.role not in {Role.ADMIN, Role.NURSE}:
         raise AccountError("Select whether they are an admin or a nurse", "role")
     service_id = details.fls_service_id

@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp import csv_safe
 from webapp.groups import meetings
 from webapp.groups.listings import add_group, update_group
 from webapp.groups.validation import (
@@ -127,14 +128,15 @@ def read_listings(
     reader = csv.reader(io.StringIO(text, newline=""))
     header = _header(reader)
     rows, problems, seen = [], [], {}
-    line = reader.line_num
+    line, listings_read = reader.line_num, 0
     try:
         for values in reader:
             start, line = line + 1, reader.line_num
             if not any(value.strip() for value in values):
                 continue
-            if len(rows) + len(problems) >= MAX_IMPORT_ROWS:
+            if listings_read >= MAX_IMPORT_ROWS:
                 raise ListingFileError(f"The file has more than {MAX_IMPORT_ROWS} listings")
+            listings_read += 1
             details, row_problems = _check_row(start, header, values, today)
             row_problems += _duplicate(start, details, seen)
             problems += row_problems
@@ -190,7 +192,7 @@ def _check_row(line: int, header: list[str], values: list[str], today: date):
     if len(values) != len(header):
         message = f"has {len(values)} values but there are {len(header)} columns"
         return None, [RowProblem(line, "whole row", message)]
-    values_by_column = dict(zip(header, values, strict=True))
+    values_by_column = dict(zip(header, map(csv_safe.undefuse_cell, values), strict=True))
     details, errors = check_listing(values_by_column, today, past_repeating_dates=True)
     return details, [RowProblem(line, column, message) for column, message in errors.items()]
 
@@ -218,7 +220,7 @@ def _existing_by_reference(session: Session, references: list[str]) -> dict[str,
 def export_listings(session: Session, today: date) -> str:
     """Every listing, hidden ones too, as CSV in the import format, by reference."""
     output = io.StringIO(newline="")
-    writer = csv.writer(output, lineterminator="\r\n")
+    writer = csv_safe.writer(output, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for group in session.scalars(select(SupportGroup).order_by(SupportGroup.reference)):
         values = values_from_group(group, today)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from webapp.accounts.audit import record_change, snapshot
 from webapp.groups import meetings
-from webapp.groups.validation import ListingDetails
+from webapp.groups.validation import MAX_LENGTHS, ListingDetails
 from webapp.models.groups import SupportGroup
 from webapp.models.staff import StaffMember
 from webapp.postcodes import district_centre, is_known_district
@@ -94,7 +94,9 @@ def mark_checked(
 ) -> None:
     """Record that `actor` confirmed the listing's details today, and log it."""
     before = snapshot(group, ["checked_by", "checked_on"])
-    group.checked_by = actor.full_name
+    # Names are at most MAX_LENGTHS["checked_by"] now; an account made before that rule
+    # may have a longer one, which is cut rather than refused by PostgreSQL.
+    group.checked_by = actor.full_name[: MAX_LENGTHS["checked_by"]]
     group.checked_on = today
     session.flush()
     record_change(

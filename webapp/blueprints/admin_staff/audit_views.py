@@ -1,12 +1,12 @@
 """The audit log for admins: read it a page at a time, or download it all as CSV."""
 
-import csv
 import io
 import json
 
 from flask import Response, render_template, request, stream_with_context
 from sqlalchemy import select
 
+from webapp import csv_safe
 from webapp.accounts.clock import utc_now
 from webapp.blueprints.admin_staff import bp
 from webapp.extensions import db
@@ -15,8 +15,6 @@ from webapp.models.staff import AuditEvent
 EVENTS_PER_PAGE = 50
 MAX_EVENTS_PER_PAGE = 200
 CSV_COLUMNS = ("occurred_at_utc", "actor", "action", "entity_type", "entity_id", "before", "after")
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.route("/audit-log")
@@ -43,7 +41,7 @@ def download_audit_log():
 
 def _csv_lines():
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_safe.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     events = db.session.scalars(
         select(AuditEvent)
@@ -51,7 +49,7 @@ def _csv_lines():
         .execution_options(yield_per=500)
     )
     for event in events:
-        writer.writerow([_cell(value) for value in _row(event)])
+        writer.writerow(_row(event))
         yield _take(buffer)
     yield _take(buffer)
 
@@ -68,11 +66,6 @@ def _take(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     return text
-
-
-def _cell(value: str) -> str:
-    """A value that a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _changes(event: AuditEvent) -> list[tuple[str, str | None, str | None]]:
