@@ -82,16 +82,28 @@ def test_every_job_runs_twice_in_a_row_harmlessly(app, database, job, frozen):
     add_reminder(database, patient)
     gateway = app.extensions["sms_gateway"] = MemoryGateway()
     first = jobs.run_job(app, job)
+    after_first = (statuses(database), [(m.id, m.status) for m in messages(database)])
     second = jobs.run_job(app, job)
     assert set(first) == set(second)
-    assert all(count == 0 for count in second.values())
+    assert (statuses(database), [(m.id, m.status) for m in messages(database)]) == after_first
     assert len(gateway.sent) == (1 if job.name == "dispatch" else 0)
+
+
+def test_the_plan_job_plans_what_dispatch_then_sends(app, database, frozen):
+    patient = create_patient(database)
+    app.extensions["sms_gateway"] = gateway = MemoryGateway()
+    planned = jobs.run_job(app, jobs.job_named("plan-ahead"))
+    assert planned["planned"] > 0 and planned["patients"] == 1
+    assert jobs.run_job(app, jobs.job_named("plan-ahead"))["planned"] == 0  # twice: harmless
+    jobs.run_job(app, jobs.job_named("dispatch"))
+    (text, _), = gateway.sent
+    assert text.to == patient.mobile and "STOP" in text.body
 
 
 def test_the_schedule_names_each_job_once_with_a_trigger():
     names = [job.name for job in jobs.SCHEDULE]
     assert len(names) == len(set(names))
-    assert {"dispatch", "sweep-messages"} <= set(names)
+    assert set(names) == {"plan-ahead", "dispatch", "follow-ups", "sweep-messages"}
     assert all(job.trigger["trigger"] in {"interval", "cron"} for job in jobs.SCHEDULE)
     with pytest.raises(KeyError):
         jobs.job_named("no-such-job")

@@ -23,6 +23,7 @@ from webapp.reminders.dispatch import (
     reconcile_stuck_messages,
     send_due_reminders,
 )
+from webapp.reminders.planning import plan_follow_ups, plan_reminders
 from webapp.sms.factory import gateway_from_config
 from webapp.sms.gateway import SmsGateway
 from webapp.sms.receipts import mark_silent_messages_unknown
@@ -53,6 +54,17 @@ def _sessions() -> sessionmaker:
     return sessionmaker(db.engine, expire_on_commit=False)
 
 
+def plan_ahead(app: Flask) -> dict[str, int]:
+    """Plan every active patient's reminders for the coming REMINDER_PLAN_DAYS days."""
+    days = app.config["REMINDER_PLAN_DAYS"]
+    return plan_reminders(db.session, utc_now(), days).as_dict()
+
+
+def follow_up_unanswered(app: Flask) -> dict[str, int]:
+    """Plan one follow-up to each unanswered prompt; count the twice-unanswered as no response."""
+    return plan_follow_ups(db.session, utc_now()).as_dict()
+
+
 def dispatch_reminders(app: Flask) -> DispatchSummary:
     """Send every reminder due now, once (webapp.reminders.dispatch)."""
     settings = DispatchSettings.from_config(app.config)
@@ -73,6 +85,11 @@ def sweep_messages(app: Flask) -> dict[str, int]:
 
 
 SCHEDULE: tuple[Job, ...] = (
+    # 05:30 UK time, before any sending hours start, and whenever the scheduler starts.
+    Job("plan-ahead", plan_ahead, {"trigger": "cron", "hour": 5, "minute": 30}, at_start=True,
+        description="Plan the coming days' reminders"),
+    Job("follow-ups", follow_up_unanswered, {"trigger": "interval", "minutes": 15},
+        description="Follow up prompts with no reply"),
     Job("dispatch", lambda app: dispatch_reminders(app).as_counts(),
         {"trigger": "interval", "minutes": 1}, at_start=True,
         description="Send the reminders due now"),
