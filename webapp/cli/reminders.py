@@ -1,10 +1,12 @@
 """`flask reminders …`: plan, send and export the SMS medication reminders."""
 
 import logging
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from webapp.clock import utc_now
 from webapp.extensions import db
@@ -56,3 +58,40 @@ def plan(days: int | None) -> None:
     click.echo(f"Planned reminders for the next {days} days:")
     echo_summary(counts)
     log.info("Reminders planned", extra={"job": "reminders.plan", "days": days, **counts})
+
+
+@reminders_cli.command("export")
+@click.option("--output", "-o", required=True, help="The CSV file to write.",
+              type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--service", help="A service's id or exact name (every service when omitted).")
+def export_reminders(output: Path, service: str | None) -> None:
+    """Write every reminder as CSV, one row a reminder, times in UK time."""
+    from webapp.reminders.export import write_reminders_csv
+
+    service_id = _service_id(service) if service is not None else None
+    if not output.parent.is_dir():
+        raise click.ClickException(
+            f"There is no folder {output.parent}: make it first, or choose another place."
+        )
+    try:
+        count = write_reminders_csv(db.session, output, service_id)
+    except OSError as error:
+        raise click.ClickException(f"Could not write {output}: {error.strerror}.") from None
+    click.echo(f"Wrote {count} reminders to {output}.")
+
+
+def _service_id(text: str) -> int:
+    """The id of the FLS service with this id or exact name; a clear error if none."""
+    from webapp.models.staff import FlsService
+
+    query = select(FlsService.id).where(FlsService.name == text)
+    if text.isascii() and text.isdigit() and len(text) < 10:  # fits any database's integer
+        query = select(FlsService.id).where(
+            (FlsService.id == int(text)) | (FlsService.name == text)
+        )
+    found = db.session.scalars(query).all()
+    if len(found) != 1:
+        raise click.ClickException(
+            f"No single FLS service has the id or name {text!r}. Nothing was written."
+        )
+    return found[0]
