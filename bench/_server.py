@@ -23,11 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
-# Two sync workers: gunicorn's default worker, one request at a time per process.
-# A sync worker closes the connection after each response, so every request also
-# pays a loopback TCP connect; both apps in a run pay it alike, so the ratio is
-# fair (gthread keeps connections alive but measured slower on this machine).
-GUNICORN_SETTINGS = ["--workers", "2", "--worker-class", "sync"]
+# The production configuration (gunicorn.conf.py: threaded workers, templates
+# compiled before the workers fork), with two workers, for both apps alike.
+GUNICORN_SETTINGS = ["--config", str(ROOT / "gunicorn.conf.py"), "--workers", "2"]
 
 
 def free_port() -> int:
