@@ -36,10 +36,16 @@ class Config:
     # Staff sign-in (webapp/accounts, docs/security.md).
     PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # argon2-cffi profile: Argon2id, 64 MiB
     STAFF_TOTP_REQUIRED = os.environ.get("STAFF_TOTP_REQUIRED", "").lower() in {"1", "true", "yes"}
-    STAFF_LOCKOUT_THRESHOLD = 5  # failed sign-ins in a row
+    # Only failures count (docs/security.md): one client address trying one account is
+    # held after SIGN_IN_CLIENT_LIMIT failures in its window; an account is locked after
+    # STAFF_LOCKOUT_THRESHOLD failures in a row from anywhere.
+    STAFF_LOCKOUT_THRESHOLD = 20
     STAFF_LOCKOUT_DURATION = timedelta(minutes=15)
-    SIGN_IN_ADDRESS_LIMIT = 20  # attempts from one client address per window
-    SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=10)
+    SIGN_IN_CLIENT_LIMIT = 5
+    SIGN_IN_CLIENT_WINDOW = timedelta(minutes=15)
+    # How many reverse proxies in front add X-Forwarded-For (docs/deployment.md). With 0,
+    # the headers are ignored: a client could otherwise choose its own address.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     DEMO_STAFF_ACCOUNTS = True  # `flask seed demo` may make the demo admin and nurse
     # Texts (webapp/sms): "outbox" keeps them offline for the staff SMS outbox page;
     # "twilio" sends them. TWILIO_API_BASE_URL points the client at another server

@@ -26,6 +26,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_url_checks(app)
     register_blueprints(app)
     register_security_headers(app)
+    register_proxy_fix(app)
     register_error_handlers(app)
     register_commands(app)
     return app
@@ -113,6 +114,13 @@ def register_security_headers(app: Flask) -> None:
     from webapp import security
 
     security.init_security_headers(app)
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, see the client's address, not the proxy's."""
+    from webapp import security
+
+    security.trust_proxies(app)
 
 
 def register_error_handlers(app: Flask) -> None:

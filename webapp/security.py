@@ -14,6 +14,7 @@ without anyone remembering to add a hook.
 import secrets
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 NHS_FONT_HOST = "https://assets.nhs.uk"
 
@@ -65,3 +66,16 @@ def never_cache(response):
     if "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from TRUSTED_PROXIES proxies' X-Forwarded-* headers.
+
+    Behind a proxy, `request.remote_addr` is the proxy itself, so every sign-in
+    would seem to come from one address. Only the last TRUSTED_PROXIES entries
+    are believed (each proxy appends one); anything a client put before them is
+    ignored. With 0, the default, no header is believed at all.
+    """
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -1,5 +1,11 @@
-"""Signing in: password, then a security code; limits per email address and per client.
+"""Signing in: password, then a security code; failures limited per account and per client.
 
+Only failures are counted, never attempts, so a hospital's staff behind one
+address are not held back by one person guessing (docs/security.md):
+- per client address and account: a run of failures (5 by default) holds that
+  account from that address for a while; everyone else at the address signs in;
+- per account from everywhere: a longer run (20) locks the account, which stops
+  guessing spread over many addresses; an admin can unlock it.
 Counts live in the database and change only through atomic UPDATEs
 (`failed_attempts = failed_attempts + 1`), so every web process shares them and
 two processes racing cannot lose a count. Whether or not an email address has
@@ -31,10 +37,10 @@ class SignInPolicy:
     hasher: PasswordHasher
     secret_key: str
     totp_required: bool = False
-    lockout_threshold: int = 5
+    lockout_threshold: int = 20
     lockout_duration: timedelta = timedelta(minutes=15)
-    address_limit: int = 20
-    address_window: timedelta = timedelta(minutes=10)
+    client_limit: int = 5
+    client_window: timedelta = timedelta(minutes=15)
 
 
 class Outcome(StrEnum):
@@ -43,7 +49,7 @@ class Outcome(StrEnum):
     NEEDS_CODE_SET_UP = "needs a security code set up"
     REFUSED = "refused"
     LOCKED = "locked"
-    TOO_MANY_ATTEMPTS = "too many attempts from this address"
+    TOO_MANY_ATTEMPTS = "too many failures for this account from this address"
 
 
 @dataclass(frozen=True)
@@ -69,12 +75,18 @@ def email_key(policy: SignInPolicy, email: str) -> str:
     return keyed_hash(policy.secret_key, "email", normalise_email(email))
 
 
+def client_key(policy: SignInPolicy, address: str, email: str) -> str:
+    """The key of one client address trying one account."""
+    return keyed_hash(policy.secret_key, "address+email", f"{address}|{normalise_email(email)}")
+
+
 def check_password(
     session: Session, policy: SignInPolicy, email: str, password: str, address: str,
     now: datetime,
 ) -> SignInResult:
-    """The first step: email and password. Counts the attempt and any failure."""
-    if not count_attempt_from_address(session, policy, address, now):
+    """The first step: email and password. Counts a failure for the account and the client."""
+    client = client_key(policy, address or "unknown", email)
+    if client_is_held(session, policy, client, now):
         return SignInResult(Outcome.TOO_MANY_ATTEMPTS)
     key = email_key(policy, email)
     locked_until = current_lock(session, key, now)
@@ -85,10 +97,10 @@ def check_password(
     ).scalar_one_or_none()
     if staff is None:
         passwords.spend_as_long_as_a_verify(policy.hasher)
-        return _failed(session, policy, key, now)
+        return _failed(session, policy, key, client, now)
     matches, new_hash = passwords.verify_password(policy.hasher, staff.password_hash, password)
     if not matches or not staff.active:
-        return _failed(session, policy, key, now)
+        return _failed(session, policy, key, client, now)
     if new_hash is not None:
         staff.password_hash = new_hash
     if staff.uses_totp:
@@ -96,6 +108,7 @@ def check_password(
     if policy.totp_required:
         return SignInResult(Outcome.NEEDS_CODE_SET_UP, staff)
     complete_sign_in(session, policy, staff, now)
+    _forget_client(session, client)
     return SignInResult(Outcome.SIGNED_IN, staff)
 
 
@@ -131,16 +144,18 @@ def confirm_security_code_set_up(
 
 
 def _second_step(session, policy, staff, address, now, accept) -> SignInResult:
-    if not count_attempt_from_address(session, policy, address, now):
+    client = client_key(policy, address or "unknown", staff.email)
+    if client_is_held(session, policy, client, now):
         return SignInResult(Outcome.TOO_MANY_ATTEMPTS, staff)
     key = email_key(policy, staff.email)
     locked_until = current_lock(session, key, now)
     if locked_until is not None:
         return SignInResult(Outcome.LOCKED, staff, locked_until)
     if not staff.active or not accept():
-        result = _failed(session, policy, key, now)
+        result = _failed(session, policy, key, client, now)
         return SignInResult(result.outcome, staff, result.locked_until)
     complete_sign_in(session, policy, staff, now)
+    _forget_client(session, client)
     return SignInResult(Outcome.SIGNED_IN, staff)
 
 
@@ -153,7 +168,10 @@ def complete_sign_in(
     staff.last_signed_in_at = now
 
 
-def _failed(session: Session, policy: SignInPolicy, key: str, now: datetime) -> SignInResult:
+def _failed(
+    session: Session, policy: SignInPolicy, key: str, client: str, now: datetime
+) -> SignInResult:
+    count_client_failure(session, policy, client, now)
     locked_until = count_failure(session, policy, key, now)
     if locked_until is not None:
         return SignInResult(Outcome.LOCKED, locked_until=locked_until)
@@ -205,19 +223,34 @@ def count_failure(
     return locked_until if locked_until is not None and locked_until > now else None
 
 
-def count_attempt_from_address(
-    session: Session, policy: SignInPolicy, address: str, now: datetime
-) -> bool:
-    """Count one attempt from a client address; False once it is over the limit.
+def _forget_client(session: Session, client: str) -> None:
+    """A full sign-in ends this client's run of failures, as it ends the account's."""
+    session.execute(delete(SignInAttempt).where(SignInAttempt.address_hash == client))
 
-    A fixed window per address: the first attempt after the window has passed
-    starts a new one. Only a keyed hash of the address is stored.
+
+def client_is_held(session: Session, policy: SignInPolicy, client: str, now: datetime) -> bool:
+    """True while this client (address and account) has failed `client_limit` times lately."""
+    failures = session.execute(
+        select(SignInAttempt.attempts).where(
+            SignInAttempt.address_hash == client,
+            SignInAttempt.window_started_at > now - policy.client_window,
+        )
+    ).scalar_one_or_none()
+    return failures is not None and failures >= policy.client_limit
+
+
+def count_client_failure(
+    session: Session, policy: SignInPolicy, client: str, now: datetime
+) -> None:
+    """Count one failure for a client address trying one account (`client_key`).
+
+    A fixed window per client: the first failure after the window has passed
+    starts a new one. Only a keyed hash of the address and email is stored.
     """
-    key = keyed_hash(policy.secret_key, "address", address or "unknown")
-    window_over = SignInAttempt.window_started_at <= now - policy.address_window
+    window_over = SignInAttempt.window_started_at <= now - policy.client_window
     statement = (
         update(SignInAttempt)
-        .where(SignInAttempt.address_hash == key)
+        .where(SignInAttempt.address_hash == client)
         .values(
             attempts=case((window_over, 1), else_=SignInAttempt.attempts + 1),
             window_started_at=case((window_over, now), else_=SignInAttempt.window_started_at),
@@ -225,18 +258,17 @@ def count_attempt_from_address(
         .returning(SignInAttempt.attempts)
         .execution_options(synchronize_session=False)
     )
-    row = _update_or_insert(
+    _update_or_insert(
         session,
         statement,
-        insert(SignInAttempt).values(address_hash=key, window_started_at=now, attempts=0),
+        insert(SignInAttempt).values(address_hash=client, window_started_at=now, attempts=0),
     )
     session.execute(
         delete(SignInAttempt).where(
-            SignInAttempt.window_started_at < now - policy.address_window,
-            SignInAttempt.address_hash != key,
+            SignInAttempt.window_started_at < now - policy.client_window,
+            SignInAttempt.address_hash != client,
         )
     )
-    return row[0] <= policy.address_limit
 
 
 def _update_or_insert(session: Session, statement, first_row):

@@ -56,8 +56,8 @@ def sign_in_policy() -> SignInPolicy:
         totp_required=config["STAFF_TOTP_REQUIRED"],
         lockout_threshold=config["STAFF_LOCKOUT_THRESHOLD"],
         lockout_duration=config["STAFF_LOCKOUT_DURATION"],
-        address_limit=config["SIGN_IN_ADDRESS_LIMIT"],
-        address_window=config["SIGN_IN_ADDRESS_WINDOW"],
+        client_limit=config["SIGN_IN_CLIENT_LIMIT"],
+        client_window=config["SIGN_IN_CLIENT_WINDOW"],
     )
 
 

@@ -117,7 +117,7 @@ def test_reset_password_shows_a_new_one_and_the_old_stops_working(admin_client, 
 def test_unlock_and_reset_security_code_buttons(admin_client, database):
     nurse = create_staff_member(database, Role.NURSE, with_security_code=True)
     policy = sign_in_policy()
-    for _ in range(5):
+    for _ in range(policy.lockout_threshold):
         count_failure(database, policy, email_key(policy, nurse.email), utc_now())
     database.commit()
     page = get_page(admin_client, f"/admin/staff/{nurse.id}")

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pyotp
+import pytest
 import time_machine
 from bs4 import BeautifulSoup
 
@@ -10,12 +11,20 @@ from config import TestConfig
 from tests.accounts.factories import PASSWORD, code_for, create_staff_member, sign_in
 from tests.pages import error_messages, get_page, post_form, submit
 from webapp import create_app
+from webapp.accounts.clock import utc_now
+from webapp.accounts.sign_in import count_failure, email_key
+from webapp.auth.sessions import sign_in_policy
 from webapp.extensions import db
 
 SIGN_IN = "/staff/sign-in"
 CODE = "/staff/security-code"
 SET_UP = "/staff/set-up-security-code"
 NOT_RIGHT = "The email address or password is not right"
+
+
+def _from(number: int) -> dict:
+    """A request from client address number `number` (guessing spread over many addresses)."""
+    return {"environ_base": {"REMOTE_ADDR": f"203.0.113.{number}"}}
 
 
 def _password(client, email, password=PASSWORD, **kwargs):
@@ -99,12 +108,13 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(client, database):
     )[0]
 
 
-def test_five_failures_lock_the_account_and_say_how_to_get_help(client, database):
+def test_twenty_failures_lock_the_account_and_say_how_to_get_help(client, database):
     staff = create_staff_member(database)
     with time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=UTC), tick=False):
-        for _ in range(4):
+        for number in range(19):
             assert error_messages(post_form(client, SIGN_IN, {"email": staff.email,
-                                                              "password": "nope"})) == [NOT_RIGHT]
+                                                              "password": "nope"},
+                                            **_from(number))) == [NOT_RIGHT]  # fmt: skip
         page = post_form(client, SIGN_IN, {"email": staff.email, "password": "nope"})
         message = error_messages(page)[0]
         assert "locked" in message and "10:15 UTC" in message
@@ -122,9 +132,11 @@ def test_the_lock_holds_across_two_app_instances_sharing_the_database(app, datab
     second_app = create_app(type("SecondProcess", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
     first, second = app.test_client(), second_app.test_client()
     try:
-        for client in (first, second, first, second):
+        for number in range(19):
+            client = (first, second)[number % 2]
             assert error_messages(post_form(client, SIGN_IN, {"email": staff.email,
-                                                              "password": "nope"})) == [NOT_RIGHT]
+                                                              "password": "nope"},
+                                            **_from(number))) == [NOT_RIGHT]  # fmt: skip
         page = post_form(second, SIGN_IN, {"email": staff.email, "password": "nope"})
         assert "locked" in error_messages(page)[0]
         page = post_form(first, SIGN_IN, {"email": staff.email, "password": PASSWORD})
@@ -135,19 +147,76 @@ def test_the_lock_holds_across_two_app_instances_sharing_the_database(app, datab
             db.engine.dispose()
 
 
-def test_sign_in_is_limited_per_client_address(client, database):
+def test_five_failures_hold_that_account_from_that_address_only(client, database):
     staff = create_staff_member(database)
     busy = {"REMOTE_ADDR": "203.0.113.9"}
-    for attempt in range(20):
-        email = f"guess{attempt}@nhs.net"
-        response = _password(client, email, "nope", environ_base=busy)
+    for _ in range(5):
+        response = _password(client, staff.email, "nope", environ_base=busy)
         assert response.status_code == 200
-    limited = _password(client, staff.email, environ_base=busy)
-    assert limited.status_code == 429
-    page = BeautifulSoup(limited.get_data(as_text=True), "html.parser")
-    assert "too many attempts to sign in from your network" in error_messages(page)[0]
+    held = _password(client, staff.email, environ_base=busy)
+    assert held.status_code == 429
+    page = BeautifulSoup(held.get_data(as_text=True), "html.parser")
+    assert "too many failed attempts to sign in to this account from your network" in (
+        error_messages(page)[0]
+    )
     elsewhere = _password(client, staff.email, environ_base={"REMOTE_ADDR": "198.51.100.20"})
     assert elsewhere.location == "/staff/"
+
+
+def test_two_people_behind_one_address_one_guessing_and_the_other_signs_in(app, database):
+    """A hospital's staff share one address: one person's wrong guesses hold back only them."""
+    admin = create_staff_member(database)
+    create_staff_member(database, email="guessed@nhs.net")
+    hospital = {"REMOTE_ADDR": "203.0.113.50"}
+    guesser, colleague = app.test_client(), app.test_client()
+    for attempt in range(30):
+        email = ("guessed@nhs.net", "nobody@nhs.net", f"guess{attempt}@nhs.net")[attempt % 3]
+        _password(guesser, email, "wrong guess", environ_base=hospital)
+    assert _password(guesser, "guessed@nhs.net", environ_base=hospital).status_code == 429
+    assert _password(colleague, admin.email, environ_base=hospital).location == "/staff/"
+
+
+@pytest.fixture
+def app_behind_one_proxy(app):
+    """The same database, with TRUSTED_PROXIES=1 as behind the documented nginx."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    config = type("BehindProxy", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url,
+                                                 "TRUSTED_PROXIES": 1})  # fmt: skip
+    proxied = create_app(config)
+    yield proxied
+    with proxied.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_behind_a_proxy_two_people_are_told_apart_by_the_address_it_saw(
+    app_behind_one_proxy, database
+):
+    staff = create_staff_member(database)
+    proxy = "10.0.0.2"  # every request reaches gunicorn from the proxy
+
+    def through_proxy(client_address: str) -> dict:
+        return {"environ_base": {"REMOTE_ADDR": proxy},
+                "headers": {"X-Forwarded-For": client_address}}  # fmt: skip
+
+    guesser, colleague = app_behind_one_proxy.test_client(), app_behind_one_proxy.test_client()
+    for _ in range(6):
+        _password(guesser, staff.email, "wrong guess", **through_proxy("198.51.100.1"))
+    assert _password(guesser, staff.email, **through_proxy("198.51.100.1")).status_code == 429
+    assert _password(colleague, staff.email, **through_proxy("198.51.100.2")).location == (
+        "/staff/"
+    )
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_not_believed(app, client, database):
+    staff = create_staff_member(database)
+    assert app.config["TRUSTED_PROXIES"] == 0
+    for number in range(5):
+        # A guesser cannot escape the hold by making up a new X-Forwarded-For each time.
+        _password(client, staff.email, "wrong guess",
+                  headers={"X-Forwarded-For": f"198.51.100.{number}"})  # fmt: skip
+    held = _password(client, staff.email, headers={"X-Forwarded-For": "192.0.2.99"})
+    assert held.status_code == 429
 
 
 def test_a_temporary_password_must_be_changed_before_anything_else(client, database):
@@ -191,11 +260,22 @@ def test_a_copied_cookie_is_refused_after_thirty_idle_minutes(client, app, datab
         assert replay.get("/staff/").location.startswith("/staff/sign-in")
 
 
-def test_five_wrong_codes_lock_the_account_and_end_the_half_signed_in_session(client, database):
+def test_five_wrong_codes_hold_the_code_step_from_this_address(client, database):
     staff = create_staff_member(database, with_security_code=True)
     _password(client, staff.email)
-    for _ in range(4):
+    for _ in range(5):
         assert "not right" in error_messages(post_form(client, CODE, {"code": "000000"}))[0]
+    page = post_form(client, CODE, {"code": code_for(staff)}, status=429)
+    assert "too many failed attempts" in error_messages(page)[0]
+
+
+def test_a_locked_account_ends_the_half_signed_in_session(client, database):
+    staff = create_staff_member(database, with_security_code=True)
+    _password(client, staff.email)
+    policy = sign_in_policy()
+    for _ in range(policy.lockout_threshold - 1):
+        count_failure(db.session, policy, email_key(policy, staff.email), utc_now())
+    db.session.commit()
     page = post_form(client, CODE, {"code": "000000"})
     assert page.h1.get_text(strip=True) == "Sign in to BoneCheck"
     assert "locked" in error_messages(page)[0]

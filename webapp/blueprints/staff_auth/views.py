@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 NOT_RIGHT = "The email address or password is not right"
 WRONG_CODE = "The security code is not right. Enter the code your app shows now"
 TOO_MANY = (
-    "There have been too many attempts to sign in from your network. Wait 10 minutes, then try "
-    "again"
+    "There have been too many failed attempts to sign in to this account from your network. "
+    "Wait 15 minutes, then try again, or ask an admin of your Fracture Liaison Service for help"
 )
 
 
@@ -199,5 +199,5 @@ def _home() -> str:
 
 
 def _client_address() -> str:
-    """The client's address as this app sees it (set ProxyFix when behind a proxy)."""
+    """The client's address: behind TRUSTED_PROXIES proxies, the one they saw (ProxyFix)."""
     return request.remote_addr or "unknown"
