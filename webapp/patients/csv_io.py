@@ -1,0 +1,315 @@
+"""Importing and exporting a service's patients as CSV, one row a regimen (docs/patients-csv.md).
+
+An import is all or nothing: every row is checked first, by the same rules as
+the nurse's forms (webapp.patients.details), every bad line is reported with
+its line number and reason, and nothing is written unless the whole file is
+good. A patient on two medicines has two rows with the same NHS number, whose
+patient columns must agree. The export writes the current regimens in the same
+columns plus `status`, which the import ignores, so the two round-trip.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from webapp.clock import uk_today
+from webapp.models.patients import Patient
+from webapp.models.staff import FlsService, Role, StaffMember
+from webapp.patients.details import (
+    PatientDetails,
+    PatientEntry,
+    PatientRules,
+    RegimenDetails,
+    RegimenEntry,
+    check_patient,
+    check_regimen,
+)
+from webapp.patients.records import enrol_patient
+from webapp.phones import PhoneNumberError, parse_uk_mobile
+
+PATIENT_COLUMNS = ("nhs_number", "first_name", "last_name", "date_of_birth", "mobile")
+COLUMNS = (*PATIENT_COLUMNS, "medicine", "first_dose_date", "reminder_time", "sms_consent",
+           "fracture_date", "last_given_date", "discreet", "nurse_email")  # fmt: skip
+REQUIRED_COLUMNS = COLUMNS[:9]
+EXPORT_COLUMNS = (*COLUMNS, "status")
+IGNORED_COLUMNS = ("status",)
+DATE_COLUMNS = ("date_of_birth", "first_dose_date", "fracture_date", "last_given_date")
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 10_000
+YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
+
+
+class PatientFileError(ValueError):
+    """The file as a whole cannot be read: too big, not text, or the wrong columns."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One thing wrong with one row, on the line a spreadsheet shows it."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Line {self.line}, {self.column}: {self.message}"
+
+
+class PatientRowsError(ValueError):
+    """Some rows are wrong; nothing was imported."""
+
+    def __init__(self, problems: list[RowProblem]):
+        super().__init__(f"{len(problems)} problems in the file")
+        self.problems = problems
+
+
+@dataclass
+class _FilePatient:
+    """One patient's rows: the patient columns of the first row, and a regimen a row."""
+
+    line: int
+    values: dict[str, str]
+    regimens: list[RegimenDetails] = field(default_factory=list)
+    medicines: list[str] = field(default_factory=list)  # every known code, for time windows
+    details: PatientDetails | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    patients: int
+    regimens: int
+
+
+def import_patients(
+    session: Session, data: bytes, service: FlsService, now: datetime, *,
+    allow_drama: bool, plan_days: int, max_bytes: int = MAX_IMPORT_BYTES,
+) -> ImportResult:
+    """Check every row, then enrol every patient in `service`, or none (raises before writing)."""
+    patients = read_patients(session, data, service, uk_today(now), allow_drama, max_bytes)
+    for patient in patients:
+        enrol_patient(session, None, service, patient.details, patient.regimens, now,
+                      plan_days=plan_days)  # fmt: skip
+    return ImportResult(len(patients), sum(len(patient.regimens) for patient in patients))
+
+
+def read_patients(
+    session: Session, data: bytes, service: FlsService, today: date, allow_drama: bool,
+    max_bytes: int = MAX_IMPORT_BYTES,
+) -> list[_FilePatient]:
+    """Every patient in the file, checked, or PatientFileError / PatientRowsError."""
+    reader = csv.reader(io.StringIO(_decode(data, max_bytes), newline=""))
+    header = _header(reader)
+    nurses = _nurses_by_email(session, service)
+    patients: dict[str, _FilePatient] = {}
+    problems: list[RowProblem] = []
+    line, rows = reader.line_num, 0
+    try:
+        for values in reader:
+            start, line = line + 1, reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            rows += 1
+            if rows > MAX_IMPORT_ROWS:
+                raise PatientFileError(f"The file has more than {MAX_IMPORT_ROWS} rows")
+            problems += _read_row(start, header, values, patients, nurses, today)
+    except csv.Error as error:
+        raise PatientFileError(f"Line {reader.line_num + 1} cannot be read: {error}") from None
+    if not rows:
+        raise PatientFileError("The file has column names but no patients")
+    problems += _check_patients(session, patients.values(), service, today, allow_drama, nurses)
+    if problems:
+        raise PatientRowsError(sorted(problems, key=lambda problem: problem.line))
+    return list(patients.values())
+
+
+def _read_row(line, header, values, patients, nurses, today) -> list[RowProblem]:
+    if len(values) != len(header):
+        message = f"has {len(values)} values but there are {len(header)} columns"
+        return [RowProblem(line, "whole row", message)]
+    row = {name: value.strip() for name, value in zip(header, values, strict=True)}
+    row = {name: row.get(name, "") for name in COLUMNS}
+    errors: dict[str, str] = {}
+    dates = {name: _date(row, name, errors) for name in DATE_COLUMNS}
+    if row["nurse_email"] and row["nurse_email"].lower() not in nurses:
+        errors["nurse_email"] = "no active nurse of this service has this email address"
+    key = "".join(row["nhs_number"].split()).replace("-", "") or f"line {line}"
+    patient = patients.get(key)
+    if patient is None:
+        patient = patients[key] = _FilePatient(line, row)
+    else:
+        errors |= _disagreements(patient, row)
+    entry = RegimenEntry(
+        medicine=row["medicine"], first_dose_date=dates["first_dose_date"],
+        last_given_date=dates["last_given_date"],
+    )
+    born = dates["date_of_birth"]
+    regimen, regimen_errors = check_regimen(entry, today, born)
+    if row["first_dose_date"] and "first_dose_date" in errors:
+        regimen_errors.pop("first_dose_date", None)
+    errors |= regimen_errors
+    if regimen is not None:
+        patient.regimens.append(regimen)
+    if "medicine" not in regimen_errors:
+        patient.medicines.append(row["medicine"])
+    return [RowProblem(line, column, message) for column, message in errors.items()]
+
+
+def _disagreements(patient: _FilePatient, row: dict[str, str]) -> dict[str, str]:
+    """Patient columns that differ from the patient's first row (the NHS number is the match)."""
+    columns = ("first_name", "last_name", "date_of_birth", "mobile", "reminder_time",
+               "sms_consent", "fracture_date", "discreet", "nurse_email")  # fmt: skip
+    return {
+        column: f"differs from line {patient.line}, the first row for this NHS number"
+        for column in columns if _same(row[column]) != _same(patient.values[column])
+    }
+
+
+def _same(typed: str) -> str:
+    """A value as compared between rows: case and spacing do not count."""
+    return "".join(typed.split()).lower()
+
+
+def _check_patients(session, patients, service, today, allow_drama, nurses) -> list[RowProblem]:
+    """Check each patient once (on its first line), and mobile numbers shared within the file."""
+    problems, mobiles = [], {}
+    rules = PatientRules(session=session, service=service, today=today, allow_drama=allow_drama)
+    for patient in patients:
+        values, errors = patient.values, {}
+        entry = PatientEntry(
+            nhs_number=values["nhs_number"], first_name=values["first_name"],
+            last_name=values["last_name"], date_of_birth=_date(values, "date_of_birth", {}),
+            mobile=values["mobile"], reminder_time=values["reminder_time"],
+            sms_consent=_yes_no(values, "sms_consent", errors, required=True),
+            discreet=bool(_yes_no(values, "discreet", errors)),
+            named_nurse_id=nurses.get(values["nurse_email"].lower()),
+            fracture_date=_date(values, "fracture_date", {}),
+        )
+        patient.details, found = check_patient(entry, rules, patient.medicines)
+        errors |= {name: message for name, message in found.items()
+                   if name not in errors and name != "named_nurse_id"
+                   and not _unreadable_date(values, name)}  # fmt: skip
+        mobile = _e164(values["mobile"], allow_drama)
+        first = mobiles.setdefault(mobile, patient.line) if mobile else patient.line
+        if first != patient.line and "mobile" not in errors:
+            errors["mobile"] = f"is also used on line {first}, for another patient"
+        problems += [RowProblem(patient.line, column, message)
+                     for column, message in errors.items()]  # fmt: skip
+    return problems
+
+
+def _e164(typed: str, allow_drama: bool) -> str | None:
+    try:
+        return parse_uk_mobile(typed, allow_drama=allow_drama).e164
+    except PhoneNumberError:
+        return None
+
+
+def _unreadable_date(row: dict[str, str], column: str) -> bool:
+    """A date column with text that is not a date: already reported on its row."""
+    return column in DATE_COLUMNS and bool(row[column]) and _date(row, column, {}) is None
+
+
+def _date(row: dict[str, str], column: str, errors: dict) -> date | None:
+    typed = row[column]
+    if not typed:
+        return None
+    try:
+        if len(typed) != len("2026-03-31"):
+            raise ValueError(typed)
+        return date.fromisoformat(typed)
+    except ValueError:
+        errors[column] = f"'{typed}' is not a date written YYYY-MM-DD, like 2026-03-31"
+        return None
+
+
+def _yes_no(row: dict[str, str], column: str, errors: dict, required: bool = False):
+    typed = row[column].lower()
+    if typed in YES:
+        return True
+    if typed in NO or (not typed and not required):
+        return False
+    errors[column] = "must be yes or no"
+    return None
+
+
+def _nurses_by_email(session: Session, service: FlsService) -> dict[str, int]:
+    rows = session.execute(
+        select(StaffMember.email, StaffMember.id).where(
+            StaffMember.fls_service_id == service.id, StaffMember.role == Role.NURSE,
+            StaffMember.active.is_(True),
+        )
+    )
+    return {email.lower(): staff_id for email, staff_id in rows}
+
+
+def _decode(data: bytes, max_bytes: int) -> str:
+    if len(data) > max_bytes:
+        raise PatientFileError(
+            f"The file is too big: it must be {max_bytes // (1024 * 1024)} MB or smaller"
+        )
+    if not data.strip():
+        raise PatientFileError("The file is empty")
+    not_text = PatientFileError(
+        "The file is not a CSV text file. Save it as 'CSV UTF-8 (comma delimited)' and try again"
+    )
+    if b"\x00" in data:
+        raise not_text
+    try:
+        return data.decode("utf-8-sig")  # drops the byte-order mark Excel writes
+    except UnicodeDecodeError:
+        raise not_text from None
+
+
+def _header(reader) -> list[str]:
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except (StopIteration, csv.Error):
+        raise PatientFileError("The file is empty") from None
+    unknown = [name for name in header if name not in COLUMNS and name not in IGNORED_COLUMNS]
+    if unknown:
+        raise PatientFileError(
+            "The first line must name the columns. Unknown: " + ", ".join(unknown[:5])
+        )
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise PatientFileError("The file has no column for: " + ", ".join(missing))
+    if len(set(header)) != len(header):
+        raise PatientFileError("A column name appears twice on the first line")
+    return header
+
+
+def export_patients(session: Session, service: FlsService, today: date) -> tuple[str, int]:
+    """The service's patients' current regimens as CSV in the import format, and the row count."""
+    output = io.StringIO(newline="")
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    patients = session.scalars(
+        select(Patient).where(Patient.fls_service_id == service.id)
+        .options(selectinload(Patient.regimens), selectinload(Patient.named_nurse))
+        .order_by(Patient.last_name, Patient.first_name, Patient.id)
+    )  # fmt: skip
+    rows = 0
+    for patient in patients:
+        for regimen in patient.regimens:
+            if regimen.is_current(today):
+                writer.writerow(_export_row(patient, regimen))
+                rows += 1
+    return output.getvalue(), rows
+
+
+def _export_row(patient: Patient, regimen) -> list[str]:
+    def iso(day: date | None) -> str:
+        return day.isoformat() if day else ""
+
+    return [
+        patient.nhs_number, patient.first_name, patient.last_name, iso(patient.date_of_birth),
+        patient.mobile, regimen.medicine, iso(regimen.first_dose_date),
+        patient.reminder_time.strftime("%H:%M"), "yes" if patient.sms_consent else "no",
+        iso(patient.fracture_date), iso(regimen.last_given_date),
+        "yes" if patient.discreet else "no",
+        patient.named_nurse.email if patient.named_nurse else "", patient.status,
+    ]
