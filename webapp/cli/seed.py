@@ -10,8 +10,10 @@ seed_cli = AppGroup("seed", help="Load example data for the embedded default.")
 def seed_demo() -> None:
     """Load plainly fictional demo data (safe to run more than once)."""
     from webapp.cli.groups import seed_demo_listings
+    from webapp.cli.patients import seed_demo_patients
     from webapp.cli.staff import seed_demo_staff
 
     seed_demo_staff()
     seed_demo_listings()
+    seed_demo_patients()
     click.echo("Demo data is up to date.")
