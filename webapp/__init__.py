@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.blueprints.assets import bp as assets_bp
     from webapp.blueprints.groups import bp as groups_bp
     from webapp.blueprints.pages import bp as pages_bp
+    from webapp.blueprints.patients import bp as patients_bp
     from webapp.blueprints.selfcheck import bp as selfcheck_bp
     from webapp.blueprints.sms_outbox import bp as sms_outbox_bp
     from webapp.blueprints.sms_webhook import bp as sms_webhook_bp
@@ -107,6 +108,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sms_outbox_bp, url_prefix="/sms-outbox")
     # Public on purpose: Twilio calls it; each request must carry Twilio's signature.
     app.register_blueprint(sms_webhook_bp, url_prefix="/sms")
+    # Nurses only, and only their own service's patients (webapp.patients.queries).
+    app.register_blueprint(patients_bp, url_prefix="/patients")
 
 
 def register_security_headers(app: Flask) -> None:

@@ -43,6 +43,8 @@ def _header_account() -> dict:
     items = [{"text": current_user.full_name, "icon": True, "href": url_for("staff_auth.account")}]
     if current_user.is_admin:
         items.append({"text": "Admin", "href": url_for("admin_staff.staff_list")})
+    elif current_user.is_nurse and current_user.fls_service_id is not None:
+        items.append({"text": "Patients", "href": url_for("patients.patient_list")})
     token = Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
     items.append({"html": escape("Sign out") + token, "action": url_for("staff_auth.sign_out")})
     return {"ariaLabel": "Your account", "items": items}

@@ -1,0 +1,162 @@
+"""Helpers for the patient views: reading the forms through the shared checks, and what the
+patient page shows. Kept apart so each view stays a few lines."""
+
+from datetime import date
+
+from flask import current_app, url_for
+from sqlalchemy.orm import Session
+
+from webapp.clock import to_uk, uk_today
+from webapp.extensions import db
+from webapp.models.patients import Patient, PatientStatus, Regimen
+from webapp.models.staff import FlsService
+from webapp.patients import queries
+from webapp.patients.details import (
+    PatientDetails,
+    PatientEntry,
+    PatientRules,
+    RegimenDetails,
+    RegimenEntry,
+    check_patient,
+    check_regimen,
+)
+from webapp.patients.nhs_number import format_nhs_number
+from webapp.phones import national_format
+from webapp.reminders.medicines import MEDICINES, medicine, reminder_time_problem
+
+STATUS_TAGS = {
+    PatientStatus.ACTIVE: ("Active", "nhsuk-tag--green"),
+    PatientStatus.PAUSED: ("Paused", "nhsuk-tag--yellow"),
+    PatientStatus.OPTED_OUT: ("Opted out", "nhsuk-tag--grey"),
+    PatientStatus.DISCHARGED: ("Discharged", "nhsuk-tag--white"),
+}
+KIND_NAMES = {
+    "welcome": "Welcome text", "dose": "Dose reminder", "check_in": "Weekly check-in",
+    "book": "Book the next dose", "clinic_due": "Dose due in clinic",
+    "follow_up": "Follow-up",
+}  # fmt: skip
+REMINDER_STATUS_NAMES = {
+    "planned": "Planned", "sending": "Sending", "sent": "Sent", "delivered": "Delivered",
+    "undelivered": "Not delivered", "failed": "Failed", "expired": "Too late, not sent",
+    "skipped": "Not sent", "unknown": "No delivery report", "needs_check": "Needs checking",
+}  # fmt: skip
+
+
+def allow_drama_numbers() -> bool:
+    """Ofcom's drama mobiles are accepted everywhere but production (demo and test data)."""
+    config = current_app.config
+    return config.get("ALLOW_DRAMA_NUMBERS", config.get("DEMO_STAFF_ACCOUNTS", False))
+
+
+def checked_patient(form, service: FlsService, patient: Patient | None, today: date,
+                    medicines) -> PatientDetails | None:  # fmt: skip
+    """The form's patient details checked by the shared rules; problems go on the fields."""
+    entry = PatientEntry(
+        nhs_number=form.nhs_number.data or "", first_name=form.first_name.data or "",
+        last_name=form.last_name.data or "", date_of_birth=form.date_of_birth.data,
+        mobile=form.mobile.data or "", reminder_time=form.reminder_time.data or "",
+        sms_consent={"yes": True, "no": False}.get(form.sms_consent.data),
+        discreet=form.discreet.data == "yes", named_nurse_id=form.chosen_nurse_id(),
+        fracture_date=form.fracture_date.data,
+    )
+    rules = PatientRules(session=db.session, service=service, today=today,
+                         allow_drama=allow_drama_numbers(), patient=patient)  # fmt: skip
+    details, errors = check_patient(entry, rules, medicines)
+    _add_errors(form, errors)
+    return details
+
+
+def checked_regimen(form, today: date, patient: Patient | None = None,
+                    leaving_out: Regimen | None = None) -> RegimenDetails | None:  # fmt: skip
+    """The form's medicine checked by the shared rules, and against the patient's reminder time."""
+    entry = RegimenEntry(
+        medicine=form.medicine.data or "", first_dose_date=form.first_dose_date.data,
+        last_given_date=form.last_given_date.data, daily_texts=form.daily_texts.data == "yes",
+    )
+    born = patient.date_of_birth if patient is not None else form.date_of_birth.data
+    regimen, errors = check_regimen(entry, today, born)
+    if regimen is not None and patient is not None:
+        problem = reminder_time_problem(medicine(regimen.medicine), patient.reminder_time)
+        if problem:
+            errors["medicine"] = f"{problem}. Change the patient's reminder time first"
+            regimen = None
+    if patient is not None and regimen is not None and any(
+        item.medicine == regimen.medicine and item.is_current(today) and item is not leaving_out
+        for item in patient.regimens
+    ):
+        errors["medicine"] = "The patient is already on this medicine"
+        regimen = None
+    _add_errors(form, errors)
+    return regimen
+
+
+def _add_errors(form, errors: dict[str, str]) -> None:
+    """Each message on its field, unless the form already found that field wrong."""
+    for name, message in errors.items():
+        if name in form and not form[name].errors:
+            form[name].errors = [*form[name].process_errors, message]
+
+
+def values_from_patient(patient: Patient) -> dict:
+    """The change form's starting values: the patient as stored, shown as a nurse types them."""
+    return {
+        "nhs_number": format_nhs_number(patient.nhs_number),
+        "first_name": patient.first_name, "last_name": patient.last_name,
+        "date_of_birth": patient.date_of_birth, "mobile": national_format(patient.mobile),
+        "fracture_date": patient.fracture_date,
+        "named_nurse_id": str(patient.named_nurse_id or ""),
+        "reminder_time": patient.reminder_time.strftime("%H:%M"),
+        "discreet": "yes" if patient.discreet else "no",
+        "sms_consent": "yes" if patient.sms_consent else "no",
+    }  # fmt: skip
+
+
+def patient_page_context(session: Session, patient: Patient) -> dict:
+    """Everything the patient page shows, in a fixed number of queries."""
+    today = uk_today()
+    return {
+        "patient": patient,
+        "today": today,
+        "status_tag": STATUS_TAGS.get(patient.status, (patient.status, "")),
+        "regimens": [(regimen, MEDICINES.get(regimen.medicine)) for regimen in patient.regimens],
+        "next_due": queries.next_due_dates(session, patient, today),
+        "reminders": queries.reminders_for(session, patient, today),
+        "kind_names": KIND_NAMES,
+        "reminder_status_names": REMINDER_STATUS_NAMES,
+        "to_uk": to_uk,
+        "detail_rows": detail_rows(patient),
+    }
+
+
+def detail_rows(patient: Patient) -> list[dict]:
+    """The patient's details as summary-list rows, each with a Change link to its field."""
+    edit = url_for("patients.edit", patient_id=patient.id)
+
+    def row(key: str, value: str, field: str) -> dict:
+        return {"key": {"text": key}, "value": {"text": value}, "actions": {"items": [
+            {"href": f"{edit}#{field}", "text": "Change", "visuallyHiddenText": key.lower()}
+        ]}}  # fmt: skip
+
+    consent = "Yes" if patient.sms_consent else "No"
+    if patient.sms_consent_recorded_by is not None:
+        consent += f", recorded by {patient.sms_consent_recorded_by.full_name}"
+    if patient.sms_consent_recorded_at is not None:
+        consent += f" on {_day(to_uk(patient.sms_consent_recorded_at))}"
+    return [
+        row("NHS number", format_nhs_number(patient.nhs_number), "nhs_number"),
+        row("Name", patient.full_name, "first_name"),
+        row("Date of birth", _day(patient.date_of_birth), "date_of_birth"),
+        row("Mobile", national_format(patient.mobile), "mobile"),
+        row("Named nurse", patient.named_nurse.full_name if patient.named_nurse else "None",
+            "named_nurse_id"),
+        row("Fracture date", _day(patient.fracture_date) if patient.fracture_date
+            else "Not recorded", "fracture_date"),
+        row("Agreed to texts", consent, "sms_consent"),
+        row("Reminder time", f"{patient.reminder_time:%H:%M} UK time", "reminder_time"),
+        row("Texts name the medicine", "No, discreet wording" if patient.discreet else "Yes",
+            "discreet"),
+    ]  # fmt: skip
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
