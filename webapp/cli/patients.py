@@ -12,20 +12,19 @@ from webapp.clock import uk_today, utc_now
 from webapp.extensions import db
 from webapp.models.staff import FlsService
 from webapp.patients import csv_io
+from webapp.patients.details import drama_numbers_allowed
 
 patients_cli = AppGroup("patients", help="FLS patients: import and export CSV files.")
-DEFAULT_PLAN_DAYS = 14
 
 
 def plan_days() -> int:
     """How many days ahead reminders are planned when patients are enrolled."""
-    return current_app.config.get("REMINDERS_PLAN_DAYS", DEFAULT_PLAN_DAYS)
+    return current_app.config["REMINDER_PLAN_DAYS"]
 
 
 def allow_drama_numbers() -> bool:
     """Ofcom's drama mobiles pass everywhere but production (demo and test data)."""
-    config = current_app.config
-    return config.get("ALLOW_DRAMA_NUMBERS", config.get("DEMO_STAFF_ACCOUNTS", False))
+    return drama_numbers_allowed(current_app.config)
 
 
 def find_service(typed: str) -> FlsService:

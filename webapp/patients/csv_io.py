@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from webapp import csv_safe
 from webapp.clock import uk_today
 from webapp.models.patients import Patient
 from webapp.models.staff import FlsService, Role, StaffMember
@@ -30,6 +31,7 @@ from webapp.patients.details import (
 )
 from webapp.patients.records import enrol_patient
 from webapp.phones import PhoneNumberError, parse_uk_mobile
+from webapp.text_checks import text_problem
 
 PATIENT_COLUMNS = ("nhs_number", "first_name", "last_name", "date_of_birth", "mobile")
 COLUMNS = (*PATIENT_COLUMNS, "medicine", "first_dose_date", "reminder_time", "sms_consent",
@@ -40,6 +42,7 @@ IGNORED_COLUMNS = ("status",)
 DATE_COLUMNS = ("date_of_birth", "first_dose_date", "fracture_date", "last_given_date")
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
+MAX_CELL_LENGTH = 254  # the longest column a cell is stored in (a nurse's email)
 YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
 
 
@@ -130,9 +133,13 @@ def _read_row(line, header, values, patients, nurses, today) -> list[RowProblem]
     if len(values) != len(header):
         message = f"has {len(values)} values but there are {len(header)} columns"
         return [RowProblem(line, "whole row", message)]
-    row = {name: value.strip() for name, value in zip(header, values, strict=True)}
+    row = {name: csv_safe.undefuse_cell(value.strip())
+           for name, value in zip(header, values, strict=True)}  # fmt: skip
     row = {name: row.get(name, "") for name in COLUMNS}
-    errors: dict[str, str] = {}
+    errors = {name: problem for name in COLUMNS
+              if (problem := text_problem(row[name], name, MAX_CELL_LENGTH))}  # fmt: skip
+    if errors:  # a NUL or a runaway cell: nothing more is read from this row
+        return [RowProblem(line, column, message) for column, message in errors.items()]
     dates = {name: _date(row, name, errors) for name in DATE_COLUMNS}
     if row["nurse_email"] and row["nurse_email"].lower() not in nurses:
         errors["nurse_email"] = "no active nurse of this service has this email address"
@@ -285,7 +292,7 @@ def _header(reader) -> list[str]:
 def export_patients(session: Session, service: FlsService, today: date) -> tuple[str, int]:
     """The service's patients' current regimens as CSV in the import format, and the row count."""
     output = io.StringIO(newline="")
-    writer = csv.writer(output, lineterminator="\r\n")
+    writer = csv_safe.writer(output, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     patients = session.scalars(
         select(Patient).where(Patient.fls_service_id == service.id)

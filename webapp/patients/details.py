@@ -7,6 +7,7 @@ form fields and the CSV columns), so every problem is shown at once.
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -149,6 +150,12 @@ def check_regimen(entry: RegimenEntry, today: date, born: date | None = None):
         medicine=chosen.code, first_dose_date=first, last_given_date=last_given,
         end_date=entry.end_date, daily_texts=entry.daily_texts and chosen.is_daily,
     ), {}
+
+
+def drama_numbers_allowed(config: Mapping) -> bool:
+    """Whether Ofcom's drama mobiles pass (demo and test data): the ALLOW_DRAMA_NUMBERS
+    setting, else everywhere but production (the only place without demo accounts)."""
+    return bool(config.get("ALLOW_DRAMA_NUMBERS", config.get("DEMO_STAFF_ACCOUNTS", False)))
 
 
 def medicine_choices() -> list[tuple[str, str]]:

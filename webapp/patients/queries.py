@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.models.patients import Patient, Regimen
-from webapp.models.reminders import Reminder, ReminderStatus
+from webapp.models.reminders import Reminder
 from webapp.models.staff import Role, StaffMember
 
 MAX_SEARCH_RESULTS = 50
@@ -98,17 +98,6 @@ def reminders_for(session: Session, patient: Patient, today: date, limit: int = 
         .options(selectinload(Reminder.regimen))
         .limit(limit)
     ))  # fmt: skip
-
-
-def next_due_dates(session: Session, patient: Patient, today: date) -> dict[int, date]:
-    """Each regimen's next planned dose date (from today), from the planned reminders."""
-    rows = session.execute(
-        select(Reminder.regimen_id, func.min(Reminder.due_on))
-        .where(Reminder.patient_id == patient.id, Reminder.due_on >= today,
-               Reminder.status == ReminderStatus.PLANNED, Reminder.kind != "welcome")
-        .group_by(Reminder.regimen_id)
-    )  # fmt: skip
-    return {regimen_id: due_on for regimen_id, due_on in rows}
 
 
 def _escape_like(text: str) -> str:

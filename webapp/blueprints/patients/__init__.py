@@ -43,11 +43,4 @@ def _medicine_label_filter(code: str) -> str:
     return entry.label if entry else code
 
 
-@bp.after_request
-def _never_cache(response):
-    """Patient pages are never kept by the browser or a proxy."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 from webapp.blueprints.patients import views  # noqa: E402,F401  (routes attach to bp)

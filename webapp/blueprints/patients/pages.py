@@ -19,10 +19,12 @@ from webapp.patients.details import (
     RegimenEntry,
     check_patient,
     check_regimen,
+    drama_numbers_allowed,
 )
 from webapp.patients.nhs_number import format_nhs_number
 from webapp.phones import national_format
 from webapp.reminders.medicines import MEDICINES, medicine, reminder_time_problem
+from webapp.reminders.schedule import next_due_date
 
 STATUS_TAGS = {
     PatientStatus.ACTIVE: ("Active", "nhsuk-tag--green"),
@@ -44,8 +46,7 @@ REMINDER_STATUS_NAMES = {
 
 def allow_drama_numbers() -> bool:
     """Ofcom's drama mobiles are accepted everywhere but production (demo and test data)."""
-    config = current_app.config
-    return config.get("ALLOW_DRAMA_NUMBERS", config.get("DEMO_STAFF_ACCOUNTS", False))
+    return drama_numbers_allowed(current_app.config)
 
 
 def checked_patient(form, service: FlsService, patient: Patient | None, today: date,
@@ -119,13 +120,28 @@ def patient_page_context(session: Session, patient: Patient) -> dict:
         "today": today,
         "status_tag": STATUS_TAGS.get(patient.status, (patient.status, "")),
         "regimens": [(regimen, MEDICINES.get(regimen.medicine)) for regimen in patient.regimens],
-        "next_due": queries.next_due_dates(session, patient, today),
+        "next_due": next_due_dates(patient, today),
         "reminders": queries.reminders_for(session, patient, today),
         "kind_names": KIND_NAMES,
         "reminder_status_names": REMINDER_STATUS_NAMES,
         "to_uk": to_uk,
         "detail_rows": detail_rows(patient),
     }
+
+
+def next_due_dates(patient: Patient, today: date) -> dict[int, str]:
+    """Each current regimen's next dose, in words, by the schedule rules the planner uses."""
+    found = {}
+    for regimen in patient.regimens:
+        entry = MEDICINES.get(regimen.medicine)
+        if entry is None or not regimen.is_current(today):
+            continue
+        due = next_due_date(regimen, entry, today)
+        if entry.is_daily and due is not None:
+            found[regimen.id] = "Every day"
+        else:
+            found[regimen.id] = f"{due:%A} {_day(due)}" if due else "No more doses: course ended"
+    return found
 
 
 def detail_rows(patient: Patient) -> list[dict]:

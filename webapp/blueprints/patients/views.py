@@ -31,8 +31,6 @@ from webapp.patients.audit import log_patient_list_viewed
 from webapp.patients.details import check_past_date, check_pause_until, check_reason
 
 PATIENTS_PER_PAGE = 25
-# How far ahead reminders are planned when a nurse changes something.
-DEFAULT_PLAN_DAYS = 14
 
 
 def _nurse():
@@ -40,7 +38,7 @@ def _nurse():
 
 
 def _plan_days() -> int:
-    return current_app.config.get("REMINDERS_PLAN_DAYS", DEFAULT_PLAN_DAYS)
+    return current_app.config["REMINDER_PLAN_DAYS"]
 
 
 def _patient_or_404(patient_id: int) -> Patient:
