@@ -43,17 +43,18 @@ def _insert(session: Session):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Reminder.__table__)
 
 
-def upsert_reminders(session: Session, rows: Sequence[dict], now: datetime) -> tuple[int, int]:
-    """Write planned reminders; returns (new, planned again).
+def upsert_reminders(session: Session, rows: Sequence[dict], now: datetime) -> None:
+    """Write planned reminders in one many-row statement.
 
     A row that already exists is left alone, unless it is still ahead of time
     (its old and new send times both after `now`, no message yet) and either
     skipped or planned for another time: then it is planned again at the new
     time. So resuming a paused patient brings their reminders back, a changed
     reminder time moves them, and a row a dispatcher holds is never touched.
+    No RETURNING: with it SQLite would write one row a statement.
     """
     if not rows:
-        return 0, 0
+        return
     table = Reminder.__table__
     statement = _insert(session)
     new = statement.excluded
@@ -69,11 +70,20 @@ def upsert_reminders(session: Session, rows: Sequence[dict], now: datetime) -> t
             new.send_at > now,
             or_(table.c.status == ReminderStatus.SKIPPED, table.c.send_at != new.send_at),
         ),
-    ).returning(table.c.created_at)  # fmt: skip
-    written = session.execute(statement, list(rows)).scalars().all()
-    # A row made by this run has `created_at == now`; one planned again keeps its own.
-    inserted = sum(1 for created_at in written if created_at == now)
-    return inserted, len(written) - inserted
+    )  # fmt: skip
+    session.execute(statement, list(rows))
+
+
+def needs_writing(row: dict, existing) -> bool:
+    """Whether `upsert_reminders` would change anything for `row`, given the stored row
+    with its key (None if there is none): so a run sends only new or changed rows."""
+    if existing is None:
+        return True
+    if existing.sms_message_id is not None:
+        return False
+    if existing.status == ReminderStatus.SKIPPED:
+        return True
+    return existing.status == ReminderStatus.PLANNED and existing.send_at != row["send_at"]
 
 
 def insert_new_reminders(session: Session, rows: Sequence[dict]) -> int:

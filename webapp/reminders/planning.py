@@ -31,6 +31,7 @@ from webapp.reminders.follow_ups import PROMPT_KINDS, mark_no_response, plan_fol
 from webapp.reminders.medicines import Medicine, UnknownMedicine, medicine
 from webapp.reminders.outbox_sql import (
     eligible_ids_query,
+    needs_writing,
     patient_may_be_texted,
     regimen_is_current,
     upsert_reminders,
@@ -50,7 +51,11 @@ BATCH_PATIENTS = 2000
 
 @dataclass
 class PlanSummary:
-    """What a planning run did, for the command's output and its log line."""
+    """What a planning run did, for the command's output and its log line.
+
+    Counted as written: with another planner running at once, some rows counted
+    here may have been written by the other one first (the rows stay right).
+    """
 
     patients: int = 0
     regimens: int = 0
@@ -81,11 +86,16 @@ def plan_reminders(
     today = uk_today(now)
     for batch in _patient_batches(session, today, patient_ids):
         rows, welcomed = _regimen_rows(session, today, batch), _welcomed(session, batch)
-        reminders = list(_planned_rows(rows, welcomed, now, days_ahead, summary))
-        inserted, replanned = upsert_reminders(session, reminders, now)
+        stored = _stored_ahead(session, batch, now)
+        writing = []
+        for row in _planned_rows(rows, welcomed, now, days_ahead, summary):
+            found = stored.get((row["regimen_id"], row["due_on"], row["kind"]))
+            if needs_writing(row, found):
+                writing.append(row)
+                summary.planned += found is None
+                summary.replanned += found is not None
+        upsert_reminders(session, writing, now)
         summary.patients += len(batch.ids)
-        summary.planned += inserted
-        summary.replanned += replanned
     return summary
 
 
@@ -168,6 +178,17 @@ def _welcomed(session: Session, batch: _Batch) -> set[int]:
             )
         )
     )
+
+
+def _stored_ahead(session: Session, batch: _Batch, now: datetime) -> dict:
+    """These patients' reminders still ahead of `now`, by their natural key."""
+    stored = session.execute(
+        select(
+            Reminder.regimen_id, Reminder.due_on, Reminder.kind, Reminder.status,
+            Reminder.send_at, Reminder.sms_message_id,
+        ).where(batch.covers(Reminder.patient_id), Reminder.send_at > now)
+    )  # fmt: skip
+    return {(row.regimen_id, row.due_on, row.kind): row for row in stored}
 
 
 def _planned_rows(rows, welcomed: set[int], now: datetime, days_ahead: int, summary):

@@ -8,9 +8,21 @@ for alendronic and ibandronic acid) narrows the patient's time first.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from webapp.clock import uk_now, utc_from_uk
 from webapp.reminders.medicines import Medicine
+
+# Planning asks the same few days and times for many patients: convert each once.
+_utc_from_uk = lru_cache(maxsize=16384)(utc_from_uk)
+
+
+@lru_cache(maxsize=4096)
+def _clamped(chosen: time, starts: time, ends: time, window: tuple[time, time] | None) -> time:
+    if window is not None:
+        chosen = min(max(chosen, window[0]), window[1])
+    last = (datetime.combine(date.min, ends) - timedelta(minutes=1)).time()
+    return min(max(chosen, starts), last)
 
 
 @dataclass(frozen=True)
@@ -26,16 +38,12 @@ class SendingRules:
 
         The hours end before `ends`, and sending hours never include 01:00-02:00, so
         the hour the clocks change never holds a reminder."""
-        chosen = self.reminder_time
-        if entry is not None and entry.reminder_window is not None:
-            earliest, latest = entry.reminder_window
-            chosen = min(max(chosen, earliest), latest)
-        last = (datetime.combine(date.min, self.ends) - timedelta(minutes=1)).time()
-        return min(max(chosen, self.starts), last)
+        window = entry.reminder_window if entry is not None else None
+        return _clamped(self.reminder_time, self.starts, self.ends, window)
 
     def send_at(self, day: date, entry: Medicine | None = None) -> datetime:
         """The naive-UTC moment of this patient's reminder time on the UK date `day`."""
-        return utc_from_uk(day, self.time_for(entry))
+        return _utc_from_uk(day, self.time_for(entry))
 
     def next_moment(self, now: datetime) -> datetime:
         """`now` if inside the sending hours, else when they next open (for the welcome)."""
