@@ -112,3 +112,24 @@ def test_a_follow_up_never_sent_does_not_make_a_no_response(database):
     assert mark_no_response(database, datetime(2027, 1, 20, 8, 0)) == 0
     database.refresh(dose)
     assert dose.outcome is None
+
+
+def test_no_follow_up_to_a_clinic_dose_the_nurse_has_recorded_as_given(database):
+    person = create_patient(database, medicine=None)
+    regimen = create_regimen(database, person, "denosumab_6_monthly", date(2026, 7, 11))
+    create_reminder(database, regimen, "clinic_due", DUE, SENT_AT, status="delivered")
+    plan_follow_ups(database, EVENING)
+    regimen.last_given_date = date(2027, 1, 13)
+    database.flush()
+    summary = plan_follow_ups(database, datetime(2027, 1, 13, 12, 0))
+    (follow_up,) = _follow_ups(database)
+    assert summary.answered == 1
+    assert (follow_up.status, follow_up.skip_reason) == ("skipped", "given in clinic")
+
+
+def test_a_clinic_dose_recorded_as_given_early_gets_no_follow_up(database):
+    person = create_patient(database, medicine=None)
+    regimen = create_regimen(database, person, "denosumab_6_monthly", date(2026, 7, 11),
+                             last_given_date=date(2026, 12, 20))  # fmt: skip
+    create_reminder(database, regimen, "clinic_due", DUE, SENT_AT, status="delivered")
+    assert plan_follow_ups(database, EVENING).follow_ups == 0

@@ -7,11 +7,12 @@ advice is "the morning after you remember"; clinic doses 7 days on:
 docs/clinical/medicines.md, FOLLOW-UP). The follow-up has the prompt's due date
 and the kind `follow_up`, so each prompt has at most one. A day after a
 follow-up was sent with still no reply, the prompt's outcome becomes
-`no_response`. A follow-up still planned when its prompt is answered is skipped.
+`no_response`. A follow-up still planned when its prompt is answered, or when
+the nurse records a clinic dose as given, is skipped.
 """
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session, aliased
@@ -53,7 +54,7 @@ def plan_follow_ups(session: Session, now: datetime) -> FollowUpSummary:
     """Plan the follow-ups now due to be planned, skip answered ones, mark no responses."""
     summary = FollowUpSummary()
     summary.follow_ups = insert_new_reminders(session, list(_follow_up_rows(session, now)))
-    summary.answered = _skip_answered(session, now)
+    summary.answered = _skip_answered(session, now) + _skip_given_in_clinic(session, now)
     summary.no_response = mark_no_response(session, now)
     return summary
 
@@ -64,7 +65,8 @@ def _follow_up_rows(session: Session, now: datetime):
     prompts = session.execute(
         select(
             Reminder.patient_id, Reminder.regimen_id, Reminder.due_on, Regimen.medicine,
-            Patient.reminder_time, FlsService.sms_sending_starts, FlsService.sms_sending_ends,
+            Regimen.last_given_date, Patient.reminder_time, FlsService.sms_sending_starts,
+            FlsService.sms_sending_ends,
         )
         .join(Regimen, Regimen.id == Reminder.regimen_id)
         .join(Patient, Patient.id == Reminder.patient_id)
@@ -85,8 +87,8 @@ def _follow_up_rows(session: Session, now: datetime):
         if entry is None or entry.follow_up_days is None:
             continue
         day = prompt.due_on + timedelta(days=entry.follow_up_days)
-        if day < today:
-            continue  # too late to be of use
+        if day < today or _given_in_clinic(entry, prompt.last_given_date, prompt.due_on):
+            continue  # too late to be of use, or the nurse has recorded the dose given
         rules = SendingRules(prompt.reminder_time, prompt.sms_sending_starts,
                              prompt.sms_sending_ends)  # fmt: skip
         yield {
@@ -95,6 +97,40 @@ def _follow_up_rows(session: Session, now: datetime):
             "send_at": rules.send_at(day, entry), "status": str(ReminderStatus.PLANNED),
             "status_changed_at": now, "created_at": now,
         }  # fmt: skip
+
+
+def _given_in_clinic(entry, last_given: date | None, due_on: date) -> bool:
+    """Whether the nurse has recorded a clinic dose given for the one due on `due_on`: on
+    or after the day its booking note went (doses may be given early)."""
+    if not entry.in_clinic or last_given is None:
+        return False
+    return last_given >= due_on - timedelta(days=entry.book_ahead_days or 0)
+
+
+def _skip_given_in_clinic(session: Session, now: datetime) -> int:
+    """Skip planned follow-ups to clinic doses the nurse has since recorded as given."""
+    planned = session.execute(
+        select(Reminder.id, Reminder.due_on, Regimen.medicine, Regimen.last_given_date)
+        .join(Regimen, Regimen.id == Reminder.regimen_id)
+        .where(
+            Reminder.kind == ReminderKind.FOLLOW_UP, Reminder.status == ReminderStatus.PLANNED,
+            Regimen.last_given_date.is_not(None),
+        )
+    )  # fmt: skip
+    given = [
+        row.id for row in planned
+        if row.medicine in MEDICINES
+        and _given_in_clinic(MEDICINES[row.medicine], row.last_given_date, row.due_on)
+    ]  # fmt: skip
+    if not given:
+        return 0
+    session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(given), Reminder.status == ReminderStatus.PLANNED)
+        .values(status=ReminderStatus.SKIPPED, skip_reason="given in clinic", status_changed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return len(given)
 
 
 def _answered_prompt(follow_up):
