@@ -181,12 +181,12 @@ def _welcomed(session: Session, batch: _Batch) -> set[int]:
 
 
 def _stored_ahead(session: Session, batch: _Batch, now: datetime) -> dict:
-    """These patients' reminders still ahead of `now`, by their natural key."""
+    """These patients' reminders not yet due before `now`, by their natural key."""
     stored = session.execute(
         select(
             Reminder.regimen_id, Reminder.due_on, Reminder.kind, Reminder.status,
             Reminder.send_at, Reminder.sms_message_id,
-        ).where(batch.covers(Reminder.patient_id), Reminder.send_at > now)
+        ).where(batch.covers(Reminder.patient_id), Reminder.send_at >= now)
     )  # fmt: skip
     return {(row.regimen_id, row.due_on, row.kind): row for row in stored}
 
