@@ -296,6 +296,6 @@ def test_send_times_are_the_uk_wall_clock_time_in_summer_too(database):
 def test_planning_again_at_the_very_minute_a_reminder_is_due_counts_nothing_new(database):
     create_patient(database, first_dose_date=date(2027, 1, 5), reminder_time=time(8, 0))
     on_the_minute = datetime(2027, 1, 5, 8, 0)
-    assert plan_reminders(database, on_the_minute, 7).planned == 2  # the welcome and the dose
+    assert plan_reminders(database, on_the_minute, 7).planned == 3  # welcome, 5 and 12 January
     again = plan_reminders(database, on_the_minute, 7)
     assert (again.planned, again.replanned) == (0, 0)
