@@ -5,14 +5,18 @@ its signed callbacks are posted to the app as Twilio would post them.
 """
 
 
+from datetime import date, datetime
+
 import pytest
+from sqlalchemy import select
 
 from tests.sms.conftest import PUBLIC_BASE_URL
 from tests.sms.factories import create_patient, create_sent_message
 from tests.sms.fake_twilio import AUTH_TOKEN, post_callback, sign
 from webapp.clock import utc_now
 from webapp.models.patients import PatientStatus
-from webapp.models.reminders import ReminderStatus
+from webapp.models.reminders import Reminder, ReminderStatus
+from webapp.models.staff import AuditEvent
 from webapp.sms.gateway import OutgoingText
 
 
@@ -223,15 +227,30 @@ def test_a_receipt_finds_a_text_whose_sid_was_never_recorded(
 def test_unsubscribed_opts_the_patient_out_by_sms(database, client, fake_twilio, twilio_gateway,
                                                   status):
     message = _sent(database, twilio_gateway)
+    planned = _plan_reminder(database, message.patient)
     fake_twilio.send_status_callback(message.provider_sid, status, 21610, client=client)
     database.expire_all()
     patient = message.patient
+    assert (planned.status, planned.skip_reason) == ("skipped", "opted out by SMS")
+    [audited] = database.scalars(select(AuditEvent).where(
+        AuditEvent.action == "patient.texts_stopped")).all()
+    assert (audited.entity_type, audited.entity_id) == ("patient", str(patient.id))
+    assert patient.mobile not in str(vars(audited))
     assert (message.status, message.error_code) == (status, 21610)
     assert "STOP" in message.error_message
     assert (patient.status, patient.opted_out_by) == (PatientStatus.OPTED_OUT, "sms")
     assert patient.opted_out_at is not None
     assert patient.sms_blocked_code == 21610
     assert not patient.may_be_texted
+
+
+def _plan_reminder(database, patient):
+    reminder = Reminder(patient=patient, regimen=patient.regimens[0], kind="dose",
+                        due_on=date(2027, 1, 4), send_at=datetime(2027, 1, 4, 9, 0),
+                        status="planned", status_changed_at=utc_now(), created_at=utc_now())
+    database.add(reminder)
+    database.commit()
+    return reminder
 
 
 def test_a_refused_number_stops_texts_to_it(database, client, fake_twilio, twilio_gateway):

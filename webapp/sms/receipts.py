@@ -17,10 +17,14 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from webapp.accounts.audit import record_change, snapshot
 from webapp.models.patients import OptOutBy, Patient, PatientStatus
 from webapp.models.reminders import FINAL_STATUSES, Reminder, ReminderStatus, SmsMessage
+from webapp.reminders.planning import cancel_planned
 
 UNSUBSCRIBED = 21610
+# What stopping texts changes on a patient, as the audit log records it.
+BLOCK_FIELDS = ("status", "opted_out_by", "opted_out_at", "sms_blocked_code", "sms_blocked_reason")
 # Twilio error codes that are about the number, not the moment: texting it again
 # will not work, so texts stop until a nurse changes the number. Worded for the nurse.
 NUMBER_REFUSED = {
@@ -142,7 +146,8 @@ def apply_receipt(session: Session, receipt: StatusReceipt, now: datetime) -> Re
     _move(message, receipt, now)
     blocked = False
     if receipt.status in (ReminderStatus.FAILED, ReminderStatus.UNDELIVERED):
-        blocked = stop_texts_to_number(message.patient, message.to_number, receipt.error_code, now)
+        blocked = stop_texts_to_number(session, message.patient, message.to_number,
+                                       receipt.error_code, now)
     session.flush()
     return ReceiptResult(ReceiptOutcome.APPLIED, message, number_blocked=blocked)
 
@@ -155,16 +160,17 @@ def progress(status: str) -> int:
 
 
 def stop_texts_to_number(
-    patient: Patient | None, number: str, code: int | None, now: datetime
+    session: Session, patient: Patient | None, number: str, code: int | None, now: datetime
 ) -> bool:
     """Stop texts to `number` when `code` is a refusal of the number itself.
 
     Only while it is still the patient's number (a nurse may have changed it since).
-    21610 also opts the patient out, by SMS. Returns True if anything changed.
-    Dispatch calls this for a permanent refusal at send time too.
+    21610 also opts the patient out, by SMS, and skips their planned reminders.
+    The change is audited by the patient's id. Returns True if anything changed.
     """
     if patient is None or code not in NUMBER_REFUSED or patient.mobile != number:
         return False
+    before = snapshot(patient, BLOCK_FIELDS)
     changed = False
     if patient.sms_blocked_code is None:
         patient.sms_blocked_code = code
@@ -175,9 +181,12 @@ def stop_texts_to_number(
         patient.status = PatientStatus.OPTED_OUT
         patient.opted_out_by = OptOutBy.SMS
         patient.opted_out_at = now
+        cancel_planned(session, patient, now, "opted out by SMS")
         changed = True
     if changed:
         patient.updated_at = now
+        record_change(session, None, "patient.texts_stopped", patient, before,
+                      snapshot(patient, BLOCK_FIELDS), now=now)
     return changed
 
 
