@@ -85,13 +85,14 @@ def fill_database(database_url: str) -> None:
 
     from config import TestConfig
     from webapp import create_app
+    from webapp.clock import uk_today
     from webapp.extensions import db
     from webapp.groups import csv_io, fls
     from webapp.groups.validation import COLUMNS
     from webapp.postcodes.districts import _centres
 
     rng = random.Random(2025)
-    today = date.today()
+    today = uk_today()
     config = type("BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
     app = create_app(config)
     with app.app_context():

@@ -12,8 +12,8 @@ import pyotp
 from tests.pages import submit
 from webapp.accounts import staff as staff_accounts
 from webapp.accounts import totp
-from webapp.accounts.clock import utc_now
 from webapp.auth.sessions import sign_in_policy
+from webapp.clock import uk_today, utc_now
 from webapp.groups import fls
 from webapp.models.staff import FlsService, Role, StaffMember
 
@@ -36,7 +36,7 @@ def create_fls_service(session, **overrides) -> FlsService:
         "hidden": "no",
         **overrides,
     }
-    details, errors = fls.check_service(values, utc_now().date())
+    details, errors = fls.check_service(values, uk_today())
     assert not errors, errors
     service = fls.add_service(session, details, None)
     session.commit()

@@ -6,12 +6,11 @@ downloads its calendar file; a nurse cannot reach the admin pages; and axe scans
 every finder and listing-admin page, error states included.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from itertools import count
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -19,6 +18,7 @@ import pytest
 from tests.accounts.factories import PASSWORD, code_for, create_staff_member
 from tests.browser.axe import assert_accessible
 from tests.browser.keyboard import press_button, type_into
+from webapp.clock import uk_today
 from webapp.extensions import db
 from webapp.groups.fls import add_service, check_service
 from webapp.models.groups import SupportGroup
@@ -26,7 +26,7 @@ from webapp.models.staff import Role
 
 pytestmark = pytest.mark.browser
 
-TODAY = datetime.now(ZoneInfo("Europe/London")).date()
+TODAY = uk_today()
 NEXT_MEETING = TODAY + timedelta(days=30)
 _numbers = count(1)
 

@@ -2,12 +2,12 @@
 
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from webapp.clock import UK_TIME, uk_now
 from webapp.groups.csv_io import MAX_IMPORT_BYTES
 from webapp.models.groups import SupportGroup
 from webapp.models.staff import FlsService
@@ -32,10 +32,10 @@ def test_the_sample_file_imports_and_exports_the_same(runner, database, tmp_path
     assert output.read_bytes() == SAMPLE.read_bytes().replace(b"\n", b"\r\n")
 
 
-TWO_YEARS_ON = datetime.now(ZoneInfo("Europe/London")).replace(hour=12) + timedelta(days=2 * 365)
+TWO_YEARS_ON = uk_now().replace(hour=12) + timedelta(days=2 * 365)
 
 
-@pytest.mark.parametrize("when", [datetime(2029, 3, 1, 12, tzinfo=ZoneInfo("Europe/London")),
+@pytest.mark.parametrize("when", [datetime(2029, 3, 1, 12, tzinfo=UK_TIME),
                                   TWO_YEARS_ON], ids=["2029", "two-years-on"])  # fmt: skip
 def test_the_sample_file_still_imports_after_its_meeting_dates_pass(runner, database, when):
     with time_machine.travel(when, tick=False):

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.groups.factories import TODAY
-from webapp.accounts.clock import utc_now
+from webapp.clock import utc_now
 from webapp.groups.fls import (
     ServiceInUseError,
     add_service,

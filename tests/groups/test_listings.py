@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.groups.factories import TODAY, create_group, listing_values
-from webapp.accounts.clock import utc_now
+from webapp.clock import utc_now
 from webapp.groups.listings import (
     DuplicateReferenceError,
     add_group,

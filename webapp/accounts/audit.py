@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
-from webapp.accounts.clock import utc_now
+from webapp.clock import utc_now
 from webapp.models.staff import AuditEvent, StaffMember
 
 # Never written to the log, even if a caller snapshots them by mistake.

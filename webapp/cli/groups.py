@@ -1,21 +1,16 @@
 """`flask groups import FILE.csv` and `flask groups export`: support group listings as CSV."""
 
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask.cli import AppGroup
 
+from webapp.clock import uk_today
 from webapp.extensions import db
 from webapp.groups import csv_io
 from webapp.groups.demo import load_demo_listings
 
 groups_cli = AppGroup("groups", help="Support group listings: import and export CSV files.")
-
-
-def _today():
-    return datetime.now(ZoneInfo("Europe/London")).date()
 
 
 @groups_cli.command("import")
@@ -30,7 +25,7 @@ def import_listings(path: Path) -> None:
     with path.open("rb") as handle:
         data = handle.read(csv_io.MAX_IMPORT_BYTES + 1)
     try:
-        result = csv_io.import_listings(db.session, data, _today(), actor=None)
+        result = csv_io.import_listings(db.session, data, uk_today(), actor=None)
     except csv_io.ListingFileError as error:
         db.session.rollback()
         raise click.ClickException(f"{path.name}: {error}. Nothing was imported.") from None
@@ -54,7 +49,7 @@ def import_listings(path: Path) -> None:
 )  # fmt: skip
 def export_listings(output: Path | None) -> None:
     """Write every listing as CSV, in the format `flask groups import` reads."""
-    body = csv_io.export_listings(db.session, _today())
+    body = csv_io.export_listings(db.session, uk_today())
     if output is None:
         click.echo(body, nl=False)
         return
@@ -65,7 +60,7 @@ def export_listings(output: Path | None) -> None:
 def seed_demo_listings() -> None:
     """For `flask seed demo`: the made-up groups and services (safe to run again)."""
     try:
-        groups, services = load_demo_listings(db.session, _today())
+        groups, services = load_demo_listings(db.session, uk_today())
     except ValueError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None

@@ -5,7 +5,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from webapp.accounts import totp
-from webapp.accounts.clock import utc_now
 from webapp.accounts.demo import ensure_demo_staff
 from webapp.accounts.errors import AccountError
 from webapp.accounts.staff import (
@@ -16,6 +15,7 @@ from webapp.accounts.staff import (
     unlock_staff_member,
 )
 from webapp.auth.sessions import sign_in_policy
+from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.models.staff import Role
 

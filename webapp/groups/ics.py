@@ -6,10 +6,10 @@ give times in UTC (converted from the meeting's Europe/London wall-clock time,
 so a meeting at 7.30pm in July is 18:30Z and in January 19:30Z).
 """
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
 
-UK_TIME = ZoneInfo("Europe/London")
+from webapp.clock import UK_TIME
+
 PRODUCT_ID = "-//BoneCheck//Support group finder//EN"
 # When a listing gives a start but no end time, the event lasts this long.
 DEFAULT_LENGTH = timedelta(hours=1, minutes=30)
@@ -48,7 +48,7 @@ def fold_line(line: str) -> str:
 
 
 def _utc_stamp(moment: datetime) -> str:
-    return moment.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def meeting_event_lines(

@@ -1,6 +1,6 @@
 """Staff accounts, the Fracture Liaison Services they work in, and the audit log.
 
-Times are stored as naive UTC (`webapp.accounts.clock.utc_now`), the same on
+Times are stored as naive UTC (`webapp.clock.utc_now`), the same on
 SQLite and PostgreSQL. Secrets (password hash, TOTP secrets, session token)
 live only on StaffMember and are never copied into the audit log.
 """

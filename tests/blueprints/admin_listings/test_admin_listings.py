@@ -2,8 +2,7 @@
 
 import csv
 import io
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -13,11 +12,12 @@ from werkzeug.test import encode_multipart
 from tests.accounts.factories import create_staff_member, sign_in
 from tests.groups.factories import create_group, listing_values
 from tests.pages import csrf_token, error_messages, get_page, post_form, submit
+from webapp.clock import uk_today
 from webapp.groups.validation import COLUMNS
 from webapp.models.groups import SupportGroup
 from webapp.models.staff import AuditEvent, Role
 
-TODAY = datetime.now(ZoneInfo("Europe/London")).date()
+TODAY = uk_today()
 SOON = TODAY + timedelta(days=20)
 
 

@@ -3,8 +3,7 @@
 import csv
 import io
 import json
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from tests.accounts.factories import create_fls_service, create_staff_member, sign_in
 from tests.pages import error_messages, get_page, post_form, submit
 from webapp.accounts.audit import record_change
+from webapp.clock import uk_today
 from webapp.models.staff import AuditEvent, FlsService, Role
 
 SERVICE = {
@@ -77,7 +77,7 @@ def test_editing_a_service_prefills_and_audits_the_change(admin_client, database
 
 
 def test_services_not_checked_for_a_year_are_flagged(admin_client, admin, database):
-    today = datetime.now(ZoneInfo("Europe/London")).date()
+    today = uk_today()
     fresh = create_fls_service(database, name="Fresh service")
     stale = create_fls_service(database, name="Stale service")
     create_fls_service(database, name="Never checked service")

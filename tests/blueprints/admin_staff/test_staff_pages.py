@@ -5,9 +5,9 @@ from sqlalchemy import select
 
 from tests.accounts.factories import PASSWORD, create_fls_service, create_staff_member, sign_in
 from tests.pages import error_messages, get_page, post_form, submit
-from webapp.accounts.clock import utc_now
 from webapp.accounts.sign_in import count_failure, email_key
 from webapp.auth.sessions import sign_in_policy
+from webapp.clock import utc_now
 from webapp.models.staff import AuditEvent, Role, StaffMember
 
 

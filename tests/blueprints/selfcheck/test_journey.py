@@ -1,7 +1,6 @@
 """Whole journeys through the self-check, the age pages, the result and the GP summary."""
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from tests.blueprints.selfcheck.journey import (
     url,
 )
 from tests.pages import get_page, submit
+from webapp.clock import uk_today
 from webapp.extensions import db
 from webapp.models import CompletedCheckCount
 from webapp.risk import RiskProfile, estimate_fracture_risk
@@ -301,7 +301,7 @@ def test_the_gp_summary_has_answers_risks_reasons_date_and_disclaimer(client):
     see_result(client)
     page = get_page(client, url("summary"))
     text = _text(page)
-    assert f"Completed on {date.today().day} {date.today():%B %Y}" in text
+    assert f"Completed on {uk_today().day} {uk_today():%B %Y}" in text
     assert "Age 65" in text and advice.REASON_WOMAN_65_OR_OVER in text
     assert "people like you will break a hip" in text
     assert "It is the responsibility of anyone using it" in text
@@ -348,7 +348,7 @@ def test_a_completed_check_is_counted_once_however_often_it_is_shown(client, dat
     get_page(client, url("result"))
     get_page(client, url("summary"))
     confirm_answers(client)
-    assert _counts() == [(week_starting(date.today()), "female", "60-69", "MOF under 10%", 1)]
+    assert _counts() == [(week_starting(uk_today()), "female", "60-69", "MOF under 10%", 1)]
 
 
 def test_a_changed_set_of_answers_is_a_new_completed_check(client, database):
@@ -356,8 +356,8 @@ def test_a_changed_set_of_answers_is_a_new_completed_check(client, database):
     submit(client, url("age"), {"age": "72"})
     confirm_answers(client)
     assert sorted(_counts()) == [
-        (week_starting(date.today()), "female", "60-69", "MOF under 10%", 1),
-        (week_starting(date.today()), "female", "70-79", "MOF under 10%", 1),
+        (week_starting(uk_today()), "female", "60-69", "MOF under 10%", 1),
+        (week_starting(uk_today()), "female", "70-79", "MOF under 10%", 1),
     ]
 
 

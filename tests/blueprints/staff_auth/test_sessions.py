@@ -7,9 +7,9 @@ import pytest
 
 from tests.accounts.factories import PASSWORD, create_staff_member, sign_in
 from tests.pages import get_page, submit
-from webapp.accounts.clock import utc_now
 from webapp.accounts.staff import deactivate_staff_member
 from webapp.auth import sessions
+from webapp.clock import utc_now
 
 
 def test_sign_out_is_a_post_with_csrf_and_ends_the_session(client, database):

@@ -11,9 +11,9 @@ from config import TestConfig
 from tests.accounts.factories import PASSWORD, code_for, create_staff_member, sign_in
 from tests.pages import error_messages, get_page, post_form, submit
 from webapp import create_app
-from webapp.accounts.clock import utc_now
 from webapp.accounts.sign_in import count_failure, email_key
 from webapp.auth.sessions import sign_in_policy
+from webapp.clock import utc_now
 from webapp.extensions import db
 
 SIGN_IN = "/staff/sign-in"

@@ -1,9 +1,8 @@
 """Views for the listing admin pages: thin, each calls one service and commits once."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -11,6 +10,7 @@ from sqlalchemy import select
 
 from webapp.blueprints.admin_listings import bp
 from webapp.blueprints.admin_listings.forms import ConfirmForm, ListingForm, UploadForm
+from webapp.clock import uk_today
 from webapp.extensions import db
 from webapp.groups import csv_io, listings
 from webapp.groups.checking import needs_checking
@@ -22,10 +22,6 @@ PASSED_MEETINGS_NAMED = 3
 SAMPLE_FILE = Path(__file__).resolve().parents[3] / "data" / "sample-listings.csv"
 # Values a listing keeps from before when it is edited: they have their own buttons.
 KEPT_ON_EDIT = ("example", "hidden", "checked_by", "checked_on")
-
-
-def _today():
-    return datetime.now(ZoneInfo("Europe/London")).date()
 
 
 def _actor():
@@ -42,7 +38,7 @@ def group_list():
     return render_template(
         "admin_listings/list.html",
         page=page,
-        today=_today(),
+        today=uk_today(),
         needs_checking=needs_checking,
     )
 
@@ -64,7 +60,7 @@ def add_group():
 def edit_group(group_id: int):
     """Change a listing's details."""
     group = db.get_or_404(SupportGroup, group_id)
-    values = values_from_group(group, _today())
+    values = values_from_group(group, uk_today())
     kept = {name: values[name] for name in KEPT_ON_EDIT}
     form = ListingForm(data=values | {"next_meeting_date": parse_date(values["next_meeting_date"])})
     if form.is_submitted():
@@ -77,7 +73,7 @@ def edit_group(group_id: int):
 
 
 def _form_page(form: ListingForm, group: SupportGroup | None):
-    example = _today() + timedelta(weeks=4)
+    example = uk_today() + timedelta(weeks=4)
     return render_template(
         "admin_listings/form.html",
         form=form,
@@ -86,7 +82,7 @@ def _form_page(form: ListingForm, group: SupportGroup | None):
             "Needed if the meetings repeat or have a start time. "
             f"For example, {example.day} {example.month} {example.year}"
         ),
-        today=_today(),
+        today=uk_today(),
         needs_checking=needs_checking,
     )
 
@@ -99,7 +95,7 @@ def _checked_details(form: ListingForm, kept: dict):
     """
     form_ok = form.validate()
     values = {name: _as_text(form[name].data) for name in COLUMNS if name in form} | kept
-    details, errors = check_listing(values, _today())
+    details, errors = check_listing(values, uk_today())
     for name, message in errors.items():
         if name not in form:
             form.form_errors.append(message)
@@ -121,7 +117,7 @@ def _saved(form: ListingForm, save) -> bool:
         form.reference.errors = [*form.reference.errors, "Another listing uses this reference"]
         return False
     if form.checked.data == "yes":
-        listings.mark_checked(db.session, group, _actor(), _today())
+        listings.mark_checked(db.session, group, _actor(), uk_today())
     db.session.commit()
     return True
 
@@ -152,7 +148,7 @@ def mark_checked(group_id: int):
     """Record that the signed-in admin confirmed the listing's details today."""
     group = db.get_or_404(SupportGroup, group_id)
     if ConfirmForm().validate_on_submit():
-        listings.mark_checked(db.session, group, _actor(), _today())
+        listings.mark_checked(db.session, group, _actor(), uk_today())
         db.session.commit()
         flash(f"{group.name} has been marked as checked today.")
     return redirect(url_for("admin_listings.group_list"))
@@ -210,7 +206,7 @@ def _import(form: UploadForm):
         return [], None
     data = upload.read(csv_io.MAX_IMPORT_BYTES + 1)
     try:
-        return [], csv_io.import_listings(db.session, data, _today(), _actor())
+        return [], csv_io.import_listings(db.session, data, uk_today(), _actor())
     except csv_io.ListingFileError as error:
         message = str(error)
         problems = []
@@ -248,5 +244,5 @@ def _csv_download(body: str, filename: str) -> Response:
 @bp.route("/export.csv")
 def export():
     """Every listing as a CSV file in the import format."""
-    body = csv_io.export_listings(db.session, _today())
-    return _csv_download(body, f"support-group-listings-{_today():%Y-%m-%d}.csv")
+    body = csv_io.export_listings(db.session, uk_today())
+    return _csv_download(body, f"support-group-listings-{uk_today():%Y-%m-%d}.csv")

@@ -7,8 +7,8 @@ from flask import Response, render_template, request, stream_with_context
 from sqlalchemy import select
 
 from webapp import csv_safe
-from webapp.accounts.clock import utc_now
 from webapp.blueprints.admin_staff import bp
+from webapp.clock import uk_today
 from webapp.extensions import db
 from webapp.models.staff import AuditEvent
 
@@ -31,7 +31,7 @@ def audit_log():
 @bp.route("/audit-log/download")
 def download_audit_log():
     """Every audit event, oldest first, as a CSV file (streamed, so any size fits)."""
-    filename = f"bonecheck-audit-log-{utc_now():%Y-%m-%d}.csv"
+    filename = f"bonecheck-audit-log-{uk_today():%Y-%m-%d}.csv"
     return Response(
         stream_with_context(_csv_lines()),
         mimetype="text/csv",

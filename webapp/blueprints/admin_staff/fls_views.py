@@ -4,9 +4,6 @@ Checking and saving are `webapp.groups.fls`'s job, shared with the listings
 import, so a service is checked the same way however it arrives.
 """
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -14,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.blueprints.admin_staff import bp
 from webapp.blueprints.admin_staff.forms import ConfirmForm, FlsServiceForm
+from webapp.clock import uk_today
 from webapp.extensions import db
 from webapp.groups import fls
 from webapp.groups.checking import needs_checking
@@ -26,11 +24,6 @@ FORM_FIELDS = (
 )
 
 
-def _today():
-    """Today in the UK, the day an admin means by "checked today"."""
-    return datetime.now(ZoneInfo("Europe/London")).date()
-
-
 @bp.route("/fls-services")
 def fls_service_list():
     """Every service, with when its details were last checked."""
@@ -40,7 +33,7 @@ def fls_service_list():
         per_page=SERVICES_PER_PAGE, max_per_page=SERVICES_PER_PAGE,
     )
     return render_template(
-        "admin/fls_services/list.html", page=page, today=_today(), needs_checking=needs_checking
+        "admin/fls_services/list.html", page=page, today=uk_today(), needs_checking=needs_checking
     )
 
 
@@ -99,7 +92,7 @@ def delete_fls_service(service_id: int):
 def _checked_details(form: FlsServiceForm):
     """The shared checks' clean details, or None with their messages on the form's fields."""
     values = {name: getattr(form, name).data for name in FORM_FIELDS}
-    details, errors = fls.check_service(values, _today())
+    details, errors = fls.check_service(values, uk_today())
     for name, message in errors.items():
         field = getattr(form, name)
         field.errors = [*field.errors, message]
@@ -108,4 +101,4 @@ def _checked_details(form: FlsServiceForm):
 
 def _mark_checked(form: FlsServiceForm, service: FlsService) -> None:
     if form.checked.data == "yes":
-        fls.mark_service_checked(db.session, service, current_user, _today())
+        fls.mark_service_checked(db.session, service, current_user, uk_today())

@@ -4,7 +4,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp.accounts.clock import utc_now
 from webapp.accounts.errors import AccountError
 from webapp.accounts.staff import (
     StaffDetails,
@@ -20,6 +19,7 @@ from webapp.accounts.staff import (
 from webapp.auth.sessions import sign_in_policy
 from webapp.blueprints.admin_staff import bp
 from webapp.blueprints.admin_staff.forms import ConfirmForm, StaffMemberForm
+from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.models.staff import FlsService, StaffMember
 

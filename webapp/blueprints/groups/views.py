@@ -6,13 +6,11 @@ is redirected to a results address that carries only the district
 a server's request log or the browser's history.
 """
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Response, abort, redirect, render_template, request, url_for
 
 from webapp.blueprints.groups import bp
 from webapp.blueprints.groups.forms import FindGroupForm
+from webapp.clock import uk_now, uk_today
 from webapp.extensions import db
 from webapp.groups import search
 from webapp.groups.checking import needs_checking
@@ -30,13 +28,8 @@ from webapp.postcodes import (
 )
 from webapp.urls import page_number
 
-UK_TIME = ZoneInfo("Europe/London")
 PER_PAGE = 20
 NORTHERN_IRELAND_CODE = "northern-ireland"
-
-
-def _now() -> datetime:
-    return datetime.now(UK_TIME)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -47,7 +40,7 @@ def find():
         return redirect(url_for("groups.near", district=form.district))
     online, online_total = [], 0
     if form.errors:
-        online, online_total = search.online_groups(db.session, _now().date(), search.MOST_ONLINE)
+        online, online_total = search.online_groups(db.session, uk_today(), search.MOST_ONLINE)
     return render_template(
         "groups/find.html", form=form, online=online, online_total=online_total, **_regions()
     )
@@ -63,7 +56,7 @@ def near(district: str):
     miles = _miles()
     if parsed != district:
         return redirect(url_for("groups.near", district=parsed, miles=miles))
-    today = _now().date()
+    today = uk_today()
     if is_northern_ireland(parsed):
         return _northern_ireland(parsed, today)
     try:
@@ -129,7 +122,7 @@ def region(code: str):
     chosen = find_region(code)
     if chosen is None:
         abort(404)
-    today = _now().date()
+    today = uk_today()
     page = page_number()
     groups, total = search.groups_in_region(
         db.session, chosen.code, today, PER_PAGE, (page - 1) * PER_PAGE
@@ -154,7 +147,7 @@ def region(code: str):
 def online():
     """Every group that meets online, a page at a time."""
     page = page_number()
-    groups, total = search.online_groups(db.session, _now().date(), PER_PAGE, (page - 1) * PER_PAGE)
+    groups, total = search.online_groups(db.session, uk_today(), PER_PAGE, (page - 1) * PER_PAGE)
     return render_template(
         "groups/online.html", groups=groups, total=total, page=page, pages=_page_count(total, page)
     )
@@ -172,7 +165,7 @@ def _page_count(total: int, page: int) -> int:
 def group(group_id: int):
     """One group's page: how and when it meets, and how to get in touch."""
     listing = _visible_group(group_id)
-    today = _now().date()
+    today = uk_today()
     return render_template(
         "groups/group.html",
         group=listing,
@@ -185,7 +178,7 @@ def group(group_id: int):
 def calendar(group_id: int):
     """The group's next meeting as a calendar file, to add to a phone or computer."""
     listing = _visible_group(group_id)
-    now = _now()
+    now = uk_now()
     meeting = next_meeting_of(listing, now.date())
     if meeting.on is None:
         abort(404)

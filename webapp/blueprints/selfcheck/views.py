@@ -6,12 +6,12 @@ set of answers when the person confirms them on "Check your answers".
 """
 
 import logging
-from datetime import date
 
 from flask import redirect, render_template, request, session, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.blueprints.selfcheck import bp, forms, measures
+from webapp.clock import uk_today
 from webapp.extensions import db
 from webapp.risk import RiskInputError
 from webapp.selfcheck import advice
@@ -94,7 +94,7 @@ def _ask(question: str, form_class=None, **page):
         return redirect(_step_url(next_step(answers_so_far)))
     form_class = form_class or FORMS[question]
     formdata = request.form if request.method == "POST" else None
-    form = form_class.build(answers_so_far, formdata, today=date.today())
+    form = form_class.build(answers_so_far, formdata, today=uk_today())
     if formdata is not None and form.validate():
         session[ANSWERS] = with_answer(answers_so_far, question, form.answer())
         return redirect(_step_url(next_step(session[ANSWERS])))
@@ -211,7 +211,7 @@ def _count_once(answers_so_far: dict) -> None:
         result = work_out_result(answers_so_far)
         record_completed_check(
             db.session,
-            today=date.today(),
+            today=uk_today(),
             sex=result.sex,
             age=result.age,
             major_osteoporotic_percent=result.risk.major_osteoporotic_percent,
@@ -241,7 +241,7 @@ def _confirmed_result_or_redirect(template: str):
         rows=answer_rows(answers_so_far),
         advice=advice,
         people_affected=people_affected,
-        today=date.today(),
+        today=uk_today(),
     )
 
 

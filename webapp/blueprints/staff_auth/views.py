@@ -6,7 +6,6 @@ from flask import Response, flash, redirect, render_template, request, session, 
 from flask_login import current_user
 
 from webapp.accounts import totp
-from webapp.accounts.clock import utc_now
 from webapp.accounts.errors import AccountError
 from webapp.accounts.sign_in import (
     Outcome,
@@ -21,6 +20,7 @@ from webapp.accounts.staff import change_own_password, new_session_token, start_
 from webapp.auth import sessions
 from webapp.blueprints.staff_auth import bp
 from webapp.blueprints.staff_auth.forms import ChangePasswordForm, SecurityCodeForm, SignInForm
+from webapp.clock import utc_now
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
