@@ -77,6 +77,9 @@ class Config:
     RUN_SCHEDULER = os.environ.get("RUN_SCHEDULER", "").lower() in {"1", "true", "yes"}
     # SMS reminders: `flask reminders plan` writes the outbox this many days ahead.
     REMINDER_PLAN_DAYS = int(os.environ.get("REMINDER_PLAN_DAYS", "14"))
+    # Ofcom's drama mobiles (07700 900000 to 900999) pass as mobiles for demo and test
+    # data (webapp/phones.py); production refuses them, as no one can be texted there.
+    ALLOW_DRAMA_NUMBERS = True
 
     @classmethod
     def check(cls) -> None:
@@ -110,6 +113,7 @@ class ProductionConfig(Config):
     STAFF_TOTP_REQUIRED = True
     DEMO_STAFF_ACCOUNTS = False
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    ALLOW_DRAMA_NUMBERS = False
 
     @classmethod
     def check(cls) -> None:

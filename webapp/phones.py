@@ -68,7 +68,7 @@ def parse_uk_mobile(typed: str, *, allow_drama: bool = False) -> UkPhoneNumber:
 
 
 def national_format(e164: str) -> str:
-    """A stored E.164 number as people in the UK write it, for example 0113 243 3144."""
+    """A stored E.164 number as people in the UK write it, for example 0113 496 0123."""
     if _is_drama_mobile(e164):
         return _drama_national(e164)
     return phonenumbers.format_number(phonenumbers.parse(e164, "GB"), PhoneNumberFormat.NATIONAL)
@@ -96,4 +96,4 @@ def _drama_national(e164: str) -> str:
     return f"07700 {e164[-6:]}"
 
 
-_NOT_A_NUMBER = "Enter a UK phone number, like 0113 243 3144 or 07700 900123"
+_NOT_A_NUMBER = "Enter a UK phone number, like 0113 496 0123 or 07700 900123"

@@ -9,13 +9,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-import phonenumbers
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.accounts.audit import record_change, snapshot
 from webapp.groups.validation import EMAIL_PATTERN, FORMULA_STARTS
 from webapp.models.staff import FlsService, FlsServiceDistrict, StaffMember
+from webapp.phones import PhoneNumberError, parse_uk_number
 from webapp.postcodes import PostcodeError, is_known_district, is_northern_ireland, parse_outcode
 
 AUDITED_FIELDS = (
@@ -87,17 +87,15 @@ def check_service(values: Mapping[str, str | None], today: date):
 
 
 def _phone(typed: str, errors: dict) -> str:
+    """The service's number in E.164, how it is stored; the page shows it in national format."""
     if not typed:
         errors["phone"] = "Enter the service's phone number"
         return ""
     try:
-        number = phonenumbers.parse(typed, "GB")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number) or number.country_code != 44:
-        errors["phone"] = "Enter a UK phone number, like 0113 496 0123"
+        return parse_uk_number(typed).e164
+    except PhoneNumberError as error:
+        errors["phone"] = str(error)
         return ""
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _district(typed: str) -> str | None:

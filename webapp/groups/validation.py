@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import date, time
 from urllib.parse import urlsplit
 
-import phonenumbers
-
 from webapp.groups import meetings
 from webapp.groups.regions import NORTHERN_IRELAND, REGIONS, REGIONS_BY_CODE, Region
 from webapp.models.groups import BOTH, IN_PERSON, ONLINE
 from webapp.numbers import read_whole_number
+from webapp.phones import PhoneNumberError, parse_uk_number
 from webapp.postcodes import (
     PostcodeError,
     is_known_district,
@@ -372,18 +371,14 @@ def _contact(check: _Checker) -> tuple[str, str, str]:
 
 
 def _phone(check: _Checker) -> str | None:
+    """A listing keeps its contact number in national format, as the public pages show it."""
     typed = check.text("contact_phone")
     if not typed:
         return ""
     try:
-        number = phonenumbers.parse(typed, "GB")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        return check.fail("contact_phone", "Enter a UK phone number, like 0191 498 0123")
-    if number.country_code != 44:
-        return check.fail("contact_phone", "Enter a UK phone number, like 0191 498 0123")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        return parse_uk_number(typed).national
+    except PhoneNumberError as error:
+        return check.fail("contact_phone", str(error))
 
 
 def _website(check: _Checker) -> str:

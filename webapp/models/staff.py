@@ -9,11 +9,11 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-import phonenumbers
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base
+from webapp.phones import national_format
 
 
 class Role(StrEnum):
@@ -75,9 +75,8 @@ class FlsService(Base):
 
     @property
     def phone_national(self) -> str:
-        """The phone number as people in the UK write it, for example 0113 243 3144."""
-        number = phonenumbers.parse(self.phone, "GB")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        """The phone number as people in the UK write it, for example 0113 496 0123."""
+        return national_format(self.phone)
 
     def __repr__(self) -> str:
         return f"<FlsService {self.id} {self.name!r}>"
