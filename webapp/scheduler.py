@@ -11,13 +11,12 @@ than a short grace late is dropped, since the next comes soon.
 import logging
 import threading
 from collections.abc import Iterable
-from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 
-from webapp.clock import UK_TIME
+from webapp.clock import UK_TIME, uk_now
 from webapp.reminders.jobs import SCHEDULE, Job, run_job
 
 log = logging.getLogger(__name__)
@@ -34,7 +33,7 @@ def build_scheduler(
     for job in schedule:
         trigger_args = dict(job.trigger)
         trigger = trigger_args.pop("trigger")
-        first = {"next_run_time": datetime.now(UK_TIME)} if job.at_start else {}
+        first = {"next_run_time": uk_now()} if job.at_start else {}
         scheduler.add_job(run_job, trigger, args=(app, job), id=job.name, name=job.name,
                           **trigger_args, **first)  # fmt: skip
     return scheduler
