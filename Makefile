@@ -26,6 +26,7 @@ bench: $(BIN)/.dev node_modules/.installed
 	$(BIN)/python bench/casefinding.py
 	$(BIN)/python bench/selfcheck.py
 	$(BIN)/python bench/groups.py
+	$(BIN)/python bench/dispatch.py
 
 install: $(BIN)/.runtime node_modules/.installed
 

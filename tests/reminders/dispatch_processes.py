@@ -5,8 +5,11 @@ Twilio-speaking server, waits at a barrier so that all start together, runs
 the dispatch job (webapp.reminders.jobs) once and reports its counts.
 """
 
+import cProfile
 import multiprocessing
 import os
+import sys
+import time as clock
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import insert, select
@@ -31,28 +34,45 @@ def dispatcher_config(database_url: str, twilio_url: str, **settings) -> type[Te
     return type("DispatcherConfig", (TestConfig,), values)
 
 
-def run_dispatcher(database_url, twilio_url, start, results, settings) -> None:
-    """The body of one dispatcher process: wait for the others, dispatch once, report."""
+def run_dispatcher(database_url, twilio_url, start, results, settings, options) -> None:
+    """The body of one dispatcher process: wait for the others, dispatch once, report.
+
+    `options`: `quiet` sends the log lines to /dev/null (still formatted and
+    written); `profile` names a file for this process's cProfile statistics.
+    """
+    if options.get("quiet"):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (the process's own stdout)
     from webapp import create_app
     from webapp.reminders.jobs import job_named, run_job
 
     app = create_app(dispatcher_config(database_url, twilio_url, **settings))
     if start is not None:
         start.wait(timeout=60)
+    profiler = cProfile.Profile() if options.get("profile") else None
+    started = clock.time()
+    if profiler:
+        profiler.enable()
     counts = run_job(app, job_named("dispatch"))
-    results.put((os.getpid(), dict(counts)))
+    finished = clock.time()
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(f"{options['profile']}.{os.getpid()}")
+    results.put({"pid": os.getpid(), "counts": dict(counts), "started": started,
+                 "finished": finished})  # fmt: skip
 
 
 class Dispatchers:
     """`count` dispatcher processes that begin together, and what each reports."""
 
-    def __init__(self, count: int, database_url: str, twilio_url: str, **settings) -> None:
+    def __init__(self, count: int, database_url: str, twilio_url: str, options=None,
+                 **settings) -> None:  # fmt: skip
         # Held here for the children's whole life: they attach to these at start-up.
         self.start = SPAWN.Barrier(count) if count > 1 else None
         self.results = SPAWN.Queue()
         self.processes = [
             SPAWN.Process(target=run_dispatcher, name=f"dispatcher-{n}",
-                          args=(database_url, twilio_url, self.start, self.results, settings))
+                          args=(database_url, twilio_url, self.start, self.results, settings,
+                                options or {}))
             for n in range(count)
         ]  # fmt: skip
         for process in self.processes:
@@ -65,7 +85,8 @@ class Dispatchers:
         codes = [process.exitcode for process in self.processes]
         if codes != [0] * len(codes):
             raise RuntimeError(f"a dispatcher process failed: exit codes {codes}")
-        return [self.results.get(timeout=5)[1] for _ in self.processes]
+        self.reports = [self.results.get(timeout=5) for _ in self.processes]
+        return [report["counts"] for report in self.reports]
 
     def kill(self) -> None:
         """SIGKILL every process, as a crash or the out-of-memory killer would."""
@@ -74,12 +95,15 @@ class Dispatchers:
             process.join(timeout=10)
 
 
-def add_due_reminders(session, service_id: int, count: int, send_at: datetime) -> list[str]:
-    """`count` patients (each with their own drama-range mobile) with one reminder due at
-    `send_at`, inserted in bulk. Returns their mobiles."""
+def drama_mobiles(count: int) -> list[str]:
+    """`count` different mobile numbers from Ofcom's drama range (it has 1,000)."""
     if count > 1000:
         raise ValueError("the drama range has 1,000 mobile numbers")
-    mobiles = [f"+447700900{n:03d}" for n in range(count)]
+    return [f"+447700900{n:03d}" for n in range(count)]
+
+
+def add_due_reminders(session, service_id: int, mobiles: list[str], send_at: datetime) -> None:
+    """A patient for each mobile, with one reminder due at `send_at`, inserted in bulk."""
     session.execute(insert(Patient), [
         {"fls_service_id": service_id, "nhs_number": f"{n:010d}", "first_name": "Pat",
          "last_name": "Example", "date_of_birth": date(1950, 1, 1), "mobile": mobile,
@@ -101,4 +125,3 @@ def add_due_reminders(session, service_id: int, count: int, send_at: datetime) -
         for rid, pid in regimens
     ])  # fmt: skip
     session.commit()
-    return mobiles

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.accounts.factories import create_fls_service
-from tests.reminders.dispatch_processes import Dispatchers, add_due_reminders
+from tests.reminders.dispatch_processes import Dispatchers, add_due_reminders, drama_mobiles
 from tests.reminders.dispatch_support import messages, statuses
 from tests.sms.fake_twilio import FakeTwilio
 from webapp.clock import utc_now
@@ -45,7 +45,8 @@ def service_id(database):
 def test_two_dispatchers_at_once_send_each_of_1000_reminders_exactly_once(
     database, fake, service_id
 ):
-    mobiles = add_due_reminders(database, service_id, 1000, utc_now() - timedelta(minutes=1))
+    mobiles = drama_mobiles(1000)
+    add_due_reminders(database, service_id, mobiles, utc_now() - timedelta(minutes=1))
 
     url = db.engine.url.render_as_string(hide_password=False)
     reports = Dispatchers(2, url, fake.base_url).finish()
@@ -61,7 +62,8 @@ def test_two_dispatchers_at_once_send_each_of_1000_reminders_exactly_once(
 def test_a_dispatcher_killed_before_the_answer_then_restarted_doubles_and_loses_nothing(
     database, fake, service_id
 ):
-    mobiles = add_due_reminders(database, service_id, 5, utc_now() - timedelta(minutes=1))
+    mobiles = drama_mobiles(5)
+    add_due_reminders(database, service_id, mobiles, utc_now() - timedelta(minutes=1))
     fake.stall_next(1, seconds=30)  # the first text is accepted; its answer never comes
     url = db.engine.url.render_as_string(hide_password=False)
 
