@@ -131,3 +131,29 @@ def test_record_dose_given_for_clinic_medicines_only(database, nurse):
 def test_no_consent_means_no_texts_planned(database, nurse):
     patient = create_patient(database, nurse.fls_service, nurse, sms_consent=False)
     assert _statuses(database, patient) == {}
+
+
+def test_a_pause_that_has_ended_is_resumed_by_the_planning_job(app, database, patient, nurse):
+    from webapp.reminders import jobs
+
+    records.pause_patient(database, nurse, patient, uk_today() + timedelta(days=1), utc_now())
+    still_paused = create_patient(database, nurse.fls_service, nurse)
+    records.pause_patient(database, nurse, still_paused, uk_today() + timedelta(days=9),
+                          utc_now())  # fmt: skip
+    until_resumed = create_patient(database, nurse.fls_service, nurse)
+    records.pause_patient(database, nurse, until_resumed, None, utc_now())
+    database.commit()
+    assert records.resume_due_patients(database, utc_now()) == 0
+    assert records.resume_due_patients(database, utc_now() + timedelta(days=1)) == 1
+    database.rollback()
+
+    patient = database.get(Patient, patient.id)
+    patient.paused_until = uk_today()
+    database.commit()
+    summary = jobs.run_job(app, jobs.job_named("plan-ahead"))
+    assert summary["resumed"] == 1
+    resumed = database.get(Patient, patient.id)
+    assert (resumed.status, resumed.paused_until) == ("active", None)
+    assert "planned" in _statuses(database, resumed)["dose"]
+    assert database.get(Patient, still_paused.id).status == "paused"
+    assert database.get(Patient, until_resumed.id).status == "paused"

@@ -10,8 +10,10 @@ status raises PatientStatusError.
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.clock import uk_today
 from webapp.models.patients import OptOutBy, Patient, PatientStatus, Regimen
 from webapp.models.staff import FlsService, StaffMember
 from webapp.patients.audit import log_patient_change, log_patient_viewed, patient_state
@@ -90,6 +92,27 @@ def resume_patient(
     session.flush()
     log_patient_change(session, nurse, "resume", patient, before, now)
     plan_for(session, patient, now, plan_days)
+
+
+def resume_due_patients(session: Session, now: datetime) -> int:
+    """Resume every patient whose pause ended (paused until today or before); returns how many.
+
+    Logged as done by the command line. Their reminders are planned by the
+    planning run that calls this (`plan_reminders` plans every active patient).
+    """
+    due = session.scalars(
+        select(Patient).where(Patient.status == PatientStatus.PAUSED,
+                              Patient.paused_until <= uk_today(now))  # fmt: skip
+    ).all()
+    for patient in due:
+        before = patient_state(patient)
+        patient.status = PatientStatus.ACTIVE
+        patient.paused_until = None
+        patient.updated_at = now
+        session.flush()
+        log_patient_change(session, None, "resume", patient, before, now,
+                           extra={"pause_ended": True})  # fmt: skip
+    return len(due)
 
 
 def opt_out_patient(

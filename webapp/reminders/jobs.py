@@ -17,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 from webapp.clock import utc_now
 from webapp.extensions import db
+from webapp.patients.records import resume_due_patients
 from webapp.reminders.dispatch import (
     DispatchSettings,
     DispatchSummary,
@@ -55,9 +56,11 @@ def _sessions() -> sessionmaker:
 
 
 def plan_ahead(app: Flask) -> dict[str, int]:
-    """Plan every active patient's reminders for the coming REMINDER_PLAN_DAYS days."""
-    days = app.config["REMINDER_PLAN_DAYS"]
-    return plan_reminders(db.session, utc_now(), days).as_dict()
+    """Resume patients whose pause has ended, then plan every active patient's reminders
+    for the coming REMINDER_PLAN_DAYS days."""
+    days, now = app.config["REMINDER_PLAN_DAYS"], utc_now()
+    resumed = resume_due_patients(db.session, now)
+    return plan_reminders(db.session, now, days).as_dict() | {"resumed": resumed}
 
 
 def follow_up_unanswered(app: Flask) -> dict[str, int]:

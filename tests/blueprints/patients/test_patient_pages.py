@@ -203,6 +203,11 @@ def test_add_switch_stop_and_record_a_dose(client, database, nurse, patient):
         **_boxes("stopped_on", TODAY), **_boxes("first_dose_date", TODAY),
         **_boxes("last_given_date", None)})
     assert error_messages(page) == ["Enter the reason for stopping"]
+    page = post_form(client, f"{base}/{first}/switch", {
+        "medicine": "alendronic_acid_weekly", "daily_texts": "no", "reason": "Same",
+        **_boxes("stopped_on", TODAY), **_boxes("first_dose_date", TODAY),
+        **_boxes("last_given_date", None)})
+    assert error_messages(page) == ["Choose a different medicine from the one being stopped"]
     response = submit(client, f"{base}/{first}/switch", {
         "medicine": "risedronate_weekly", "daily_texts": "no", "reason": "Indigestion",
         **_boxes("stopped_on", TODAY), **_boxes("first_dose_date", TODAY),
@@ -215,6 +220,12 @@ def test_add_switch_stop_and_record_a_dose(client, database, nurse, patient):
     record = get_page(client, f"/patients/{patient.id}").get_text(" ")
     assert "switched to Risedronate 35 mg" in record
     assert "Specialist advice" in record
+
+
+def test_the_stop_date_starts_as_today(client, database, nurse, patient):
+    page = get_page(client, f"/patients/{patient.id}/medicines/{patient.regimens[0].id}/stop")
+    assert page.select_one("[name=stopped_on-day]")["value"] == str(TODAY.day)
+    assert page.select_one("[name=stopped_on-year]")["value"] == str(TODAY.year)
 
 
 def test_every_patient_page_renders_for_the_nurse(client, database, nurse, patient):

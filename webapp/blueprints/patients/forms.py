@@ -141,8 +141,8 @@ class RegimenForm(RegimenFields, FlaskForm):
 class PauseForm(FlaskForm):
     paused_until = DateField(
         "Pause until (optional)",
-        description="Texts start again on this date only when you resume them. Leave empty "
-        "to pause until you resume them",
+        description="Texts start again on this date, by themselves. Leave empty to pause "
+        "until you resume them",
     )
 
 

@@ -81,6 +81,9 @@ def checked_regimen(form, today: date, patient: Patient | None = None,
         if problem:
             errors["medicine"] = f"{problem}. Change the patient's reminder time first"
             regimen = None
+    if leaving_out is not None and regimen is not None and regimen.medicine == leaving_out.medicine:
+        errors["medicine"] = "Choose a different medicine from the one being stopped"
+        regimen = None
     if patient is not None and regimen is not None and any(
         item.medicine == regimen.medicine and item.is_current(today) and item is not leaving_out
         for item in patient.regimens

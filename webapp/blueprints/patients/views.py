@@ -210,7 +210,7 @@ def stop_medicine(patient_id: int, regimen_id: int):
     """Record that the patient stopped a medicine, with the reason."""
     patient = _patient_or_404(patient_id)
     regimen = _regimen_or_404(patient, regimen_id)
-    form = StopForm()
+    form = StopForm(data={"stopped_on": uk_today()})
     if form.validate_on_submit():
         stopped = _stop_details(form, regimen)
         if stopped and _changed(form, lambda: regimens.stop_regimen(
@@ -225,7 +225,7 @@ def switch_medicine(patient_id: int, regimen_id: int):
     """Stop a medicine and start another in its place."""
     patient = _patient_or_404(patient_id)
     regimen = _regimen_or_404(patient, regimen_id)
-    form = SwitchForm()
+    form = SwitchForm(data={"stopped_on": uk_today()})
     if form.is_submitted():
         form_ok = form.validate()
         new = checked_regimen(form, uk_today(), patient, leaving_out=regimen)
