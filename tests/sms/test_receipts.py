@@ -73,7 +73,6 @@ def test_a_receipt_settles_a_text_waiting_for_a_nurse_to_check(database):
 
 def test_stopping_texts_leaves_a_discharged_patient_discharged(database):
     patient = create_patient(database, status=PatientStatus.DISCHARGED)
-    assert receipts.stop_texts_to_number(database, patient, patient.mobile, 21610, utc_now())
+    assert receipts.stop_texts_to_number(patient, patient.mobile, 21610, utc_now())
     assert (patient.status, patient.sms_blocked_code) == ("discharged", 21610)
-    assert not receipts.stop_texts_to_number(database, patient, patient.mobile, 30003,
-                                             utc_now())
+    assert not receipts.stop_texts_to_number(patient, patient.mobile, 30003, utc_now())

@@ -146,8 +146,8 @@ def apply_receipt(session: Session, receipt: StatusReceipt, now: datetime) -> Re
     _move(message, receipt, now)
     blocked = False
     if receipt.status in (ReminderStatus.FAILED, ReminderStatus.UNDELIVERED):
-        blocked = stop_texts_to_number(session, message.patient, message.to_number,
-                                       receipt.error_code, now)
+        blocked = _stop_texts_and_record(session, message.patient, message.to_number,
+                                         receipt.error_code, now)
     session.flush()
     return ReceiptResult(ReceiptOutcome.APPLIED, message, number_blocked=blocked)
 
@@ -160,17 +160,16 @@ def progress(status: str) -> int:
 
 
 def stop_texts_to_number(
-    session: Session, patient: Patient | None, number: str, code: int | None, now: datetime
+    patient: Patient | None, number: str, code: int | None, now: datetime
 ) -> bool:
     """Stop texts to `number` when `code` is a refusal of the number itself.
 
     Only while it is still the patient's number (a nurse may have changed it since).
-    21610 also opts the patient out, by SMS, and skips their planned reminders.
-    The change is audited by the patient's id. Returns True if anything changed.
+    21610 also opts the patient out, by SMS. Returns True if anything changed.
+    The caller audits the change (dispatch does, as the callback route does here).
     """
     if patient is None or code not in NUMBER_REFUSED or patient.mobile != number:
         return False
-    before = snapshot(patient, BLOCK_FIELDS)
     changed = False
     if patient.sms_blocked_code is None:
         patient.sms_blocked_code = code
@@ -181,13 +180,26 @@ def stop_texts_to_number(
         patient.status = PatientStatus.OPTED_OUT
         patient.opted_out_by = OptOutBy.SMS
         patient.opted_out_at = now
-        cancel_planned(session, patient, now, "opted out by SMS")
         changed = True
     if changed:
         patient.updated_at = now
-        record_change(session, None, "patient.texts_stopped", patient, before,
-                      snapshot(patient, BLOCK_FIELDS), now=now)
     return changed
+
+
+def _stop_texts_and_record(
+    session: Session, patient: Patient | None, number: str, code: int | None, now: datetime
+) -> bool:
+    """`stop_texts_to_number`, audited by the patient's id; an opt-out skips planned reminders."""
+    if patient is None:
+        return False
+    before = snapshot(patient, BLOCK_FIELDS)
+    if not stop_texts_to_number(patient, number, code, now):
+        return False
+    record_change(session, None, "patient.texts_stopped", patient, before,
+                  snapshot(patient, BLOCK_FIELDS), now=now)
+    if before["status"] != PatientStatus.OPTED_OUT and patient.status == PatientStatus.OPTED_OUT:
+        cancel_planned(session, patient, now, "opted out by SMS")
+    return True
 
 
 def describe_error(code: int | None) -> str | None:
