@@ -110,3 +110,10 @@ def test_one_log_line_a_text_with_the_number_masked_and_no_words(database, caplo
     for record in lines:
         assert patient.mobile not in record.getMessage() and message.body not in record.getMessage()
         assert patient.mobile not in str(vars(record))
+
+
+def test_a_paced_dispatcher_claims_about_a_seconds_worth_at_a_time():
+    assert DispatchSettings(max_per_second=10).claim_size == 10
+    assert DispatchSettings(max_per_second=0.5).claim_size == 1
+    assert DispatchSettings(max_per_second=1000).claim_size == 100
+    assert DispatchSettings(max_per_second=0).claim_size == 100  # no cap: the largest batch

@@ -74,6 +74,17 @@ class DispatchSettings:
         )
 
     @property
+    def claim_size(self) -> int:
+        """Patients a claim takes: about a second's worth of sending, at most `batch_size`.
+
+        Texts claimed but not yet sent when a process dies become `needs_check`, so
+        a paced dispatcher claims little at a time and a crash leaves little to check.
+        """
+        if self.max_per_second <= 0:
+            return self.batch_size
+        return max(1, min(self.batch_size, int(self.max_per_second)))
+
+    @property
     def rules(self) -> ClaimRules:
         return ClaimRules(self.expiry_after, self.daily_cap, self.duplicate_window)
 
@@ -159,7 +170,7 @@ def send_due_reminders(session_factory: SessionFactory, gateway: SmsGateway, now
         while not _stopping(stop):
             with _transaction(session_factory) as session:
                 summary.expired += expire_late(session, clock(), settings.expiry_after)
-                claim = claim_batch(session, clock(), settings.rules, settings.batch_size)
+                claim = claim_batch(session, clock(), settings.rules, settings.claim_size)
             summary.skipped += claim.skipped
             if not claim.found:
                 break
