@@ -16,6 +16,7 @@ its row count: whatever another dispatcher took first is left to it.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from webapp.clock import uk_today, uk_wall_clock, utc_from_uk
 from webapp.models.patients import Patient, PatientStatus
 from webapp.models.reminders import Reminder, ReminderStatus, SmsMessage
+from webapp.models.staff import FlsService
 from webapp.reminders.wording import compose_text, count_segments
 
 PLANNED, SENDING, RETRY = ReminderStatus.PLANNED, ReminderStatus.SENDING, ReminderStatus.RETRY
@@ -114,8 +116,8 @@ def claim_due(session: Session, now: datetime, rules: ClaimRules, batch_size: in
         .where(Reminder.patient_id.in_(patient_ids), Reminder.status == PLANNED,
                Reminder.send_at <= now)
         .order_by(Reminder.patient_id, Reminder.send_at, Reminder.id)
-        .options(selectinload(Reminder.patient).selectinload(Patient.fls_service),
-                 selectinload(Reminder.regimen))
+        .options(selectinload(Reminder.patient).selectinload(Patient.fls_service)
+                 .lazyload(FlsService.districts), selectinload(Reminder.regimen))
     ).all()  # fmt: skip
     by_patient: dict[int, list[Reminder]] = defaultdict(list)
     for reminder in reminders:
@@ -218,7 +220,7 @@ def _insert_messages(session, now, rules, groups) -> list[ClaimedText]:
         return []
     rows = [
         {"patient_id": patient.id, "to_number": patient.mobile, "body": body,
-         "segments": count_segments(body).segments, "status": SENDING, "claimed_at": now,
+         "segments": _segments(body), "status": SENDING, "claimed_at": now,
          "status_changed_at": now, "attempts": 1}
         for patient, _, body in groups
     ]  # fmt: skip
@@ -273,9 +275,15 @@ def _rewrite_or_drop(session, message_id, mine, patient) -> str:
     session.execute(
         update(_messages)
         .where(_messages.c.id == message_id)
-        .values(body=body, segments=count_segments(body).segments)
+        .values(body=body, segments=_segments(body))
     )
     return body
+
+
+@lru_cache(maxsize=4096)
+def _segments(body: str) -> int:
+    """Segments of a text; many patients of one service get the same words on a day."""
+    return count_segments(body).segments
 
 
 def _valid_for(reminders, now, expiry_after) -> timedelta:
