@@ -223,6 +223,11 @@ class NHSDateInput:
 
 
 DATE_PARTS = ("day", "month", "year")
+
+
+def _typed(value) -> str:
+    """What was typed in one box; a file posted in its place counts as nothing typed."""
+    return value if isinstance(value, str) else ""
 MONTH_NAMES = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
@@ -285,11 +290,21 @@ class CheckedText:
 
     The limit is the field's own `Length(max=…)` when it has one, else LONGEST_TEXT.
     Raised as StopValidation, so the field's later validators (some of which
-    query the database) never see the value.
+    query the database) never see the value. A file posted in place of the text
+    is dropped, so the field's data is always text (or None).
     """
+
+    sent_a_file = False
+
+    def process_formdata(self, valuelist):
+        texts = [value for value in valuelist if isinstance(value, str)]
+        self.sent_a_file = len(texts) != len(valuelist)
+        super().process_formdata(texts)
 
     def pre_validate(self, form):
         super().pre_validate(form)
+        if self.sent_a_file:
+            raise StopValidation(f"{self.label.text} must be typed in, not a file")
         problem = text_problem(self.data, self.label.text, self._longest())
         if problem:
             raise StopValidation(problem)
@@ -379,7 +394,7 @@ class DateField(fields.Field):
         super().process(formdata, data, extra_filters)
         if formdata is None:
             return
-        self.parts = {part: formdata.get(f"{self.name}-{part}", "") for part in DATE_PARTS}
+        self.parts = {part: _typed(formdata.get(f"{self.name}-{part}")) for part in DATE_PARTS}
         self.wrong_parts = frozenset()
         try:
             self.data = read_date(self.parts, self.label.text)

@@ -13,6 +13,7 @@ from webapp.forms.widgets import (
     TextAreaField,
     as_select_choices,
 )
+from webapp.numbers import read_record_id
 from webapp.patients.details import MAX_REASON_LENGTH, medicine_choices
 from webapp.reminders.medicines import MEDICINES
 
@@ -69,8 +70,7 @@ class PatientFields:
         )
 
     def chosen_nurse_id(self) -> int | None:
-        value = self.named_nurse_id.data
-        return int(value) if value and value.isdigit() else None
+        return read_record_id(self.named_nurse_id.data)
 
 
 class RegimenFields:
