@@ -12,6 +12,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
 
 from config import Config, config_from_environment
 from webapp.extensions import csrf, db, login_manager, migrate
+from webapp.logs import OneLineFormatter
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -33,9 +34,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def init_logging(app: Flask) -> None:
-    """Log to stdout, one line a record, so any process manager can collect it."""
+    """Log to stdout, one logfmt line a record with its `extra=` fields (webapp/logs.py)."""
     handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(OneLineFormatter())
     logger = logging.getLogger("webapp")
     logger.handlers[:] = [handler]
     logger.setLevel(app.config["LOG_LEVEL"])

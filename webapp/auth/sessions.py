@@ -7,6 +7,7 @@ which nothing but the security-code pages reads.
 """
 
 import hmac
+import logging
 import time
 from urllib.parse import urlsplit
 
@@ -16,12 +17,15 @@ from flask_login import login_user, logout_user
 from webapp.accounts.passwords import make_hasher
 from webapp.accounts.sign_in import SignInPolicy
 from webapp.extensions import db
+from webapp.logs import log_event
 from webapp.models.staff import StaffMember
 
 LAST_SEEN = "staff_last_seen"
 PENDING = "staff_pending"
 NEXT = "staff_next"
 SIGNED_OUT_IDLE = "staff_signed_out_idle"
+
+log = logging.getLogger(__name__)
 
 
 def load_staff_member(session_id: str) -> StaffMember | None:
@@ -125,10 +129,18 @@ def expire_idle_session() -> None:
     limit = current_app.permanent_session_lifetime.total_seconds()
     last_seen = session.get(LAST_SEEN)
     if not isinstance(last_seen, int | float) or now - last_seen > limit:
+        staff_id = _staff_id_in(session.get("_user_id") or session.get(PENDING))
+        log_event(log, "sign_out", "Signed out after being idle", staff_id=staff_id, reason="idle")
         sign_out()
         session[SIGNED_OUT_IDLE] = True
         return
     session[LAST_SEEN] = now
+
+
+def _staff_id_in(session_id: str | None) -> int | None:
+    """The id part of "<id>:<token>", for logs; never the token."""
+    id_text = str(session_id or "").split(":", 1)[0]
+    return int(id_text) if id_text.isascii() and id_text.isdigit() else None
 
 
 def safe_next_url(target: str | None) -> str | None:

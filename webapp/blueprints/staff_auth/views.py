@@ -4,6 +4,7 @@ import logging
 
 from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from webapp.accounts import totp
 from webapp.accounts.errors import AccountError
@@ -15,6 +16,8 @@ from webapp.accounts.sign_in import (
     confirm_security_code_set_up,
     current_lock,
     email_key,
+    keyed_hash,
+    normalise_email,
 )
 from webapp.accounts.staff import change_own_password, new_session_token, start_security_code_set_up
 from webapp.auth import sessions
@@ -22,6 +25,8 @@ from webapp.blueprints.staff_auth import bp
 from webapp.blueprints.staff_auth.forms import ChangePasswordForm, SecurityCodeForm, SignInForm
 from webapp.clock import utc_now
 from webapp.extensions import db
+from webapp.logs import log_event
+from webapp.models.staff import StaffMember
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,7 @@ def sign_in():
             _client_address(), utc_now(),
         )
         db.session.commit()
+        _log_sign_in("password", result, form.email.data)
         return _after_password(result, form, next_url)
     return _sign_in_page(form)
 
@@ -60,7 +66,6 @@ def _after_password(result: SignInResult, form: SignInForm, next_url: str | None
     if result.outcome is Outcome.NEEDS_CODE_SET_UP:
         sessions.begin_half_signed_in(result.staff, next_url)
         return redirect(url_for("staff_auth.set_up_security_code"))
-    log.info("Sign-in refused: %s", result.outcome.value)
     return _sign_in_page(form, result)
 
 
@@ -102,6 +107,7 @@ def security_code():
             utc_now(),
         )
         db.session.commit()
+        _log_sign_in("security_code", result)
         return _after_code(result, form, "staff_auth/security_code.html")
     return render_template("staff_auth/security_code.html", form=form)
 
@@ -121,6 +127,7 @@ def set_up_security_code():
             utc_now(),
         )
         db.session.commit()
+        _log_sign_in("security_code_set_up", result)
         if result.outcome is Outcome.SIGNED_IN:
             flash("Your security code is set up. You will need a code each time you sign in.")
         return _after_code(result, form, "staff_auth/set_up_security_code.html", secret=secret)
@@ -155,6 +162,7 @@ def sign_out():
     if current_user.is_authenticated:
         current_user.session_token = new_session_token()
         db.session.commit()
+        log_event(log, "sign_out", "Signed out", staff_id=current_user.id, reason="signed_out")
     sessions.sign_out()
     flash("You have signed out.")
     return redirect(url_for("staff_auth.sign_in"))
@@ -180,14 +188,20 @@ def change_password():
             )
         except AccountError as error:
             db.session.commit()  # a wrong current password is counted as a failed sign-in
+            log_event(log, "password.change_refused", "Password not changed: %s", error.field,
+                      level=logging.WARNING, staff_id=staff.id, field=error.field)  # fmt: skip
             locked_until = current_lock(db.session, email_key(policy, staff.email), utc_now())
             if locked_until is not None:
+                _log_sign_in(
+                    "password_change", SignInResult(Outcome.LOCKED, staff, locked_until)
+                )
                 sessions.sign_out()
                 flash(_refusal(SignInResult(Outcome.LOCKED, locked_until=locked_until)) + ".")
                 return redirect(url_for("staff_auth.sign_in"))
             getattr(form, error.field or "password").errors.append(error.message)
             return render_template("staff_auth/change_password.html", form=form)
         db.session.commit()
+        log_event(log, "password.changed", "Password changed", staff_id=staff.id)
         sessions.finish_sign_in(staff)
         flash("Your password has been changed. You have been signed out everywhere else.")
         return redirect(url_for("staff_auth.account"))
@@ -196,6 +210,50 @@ def change_password():
 
 def _home() -> str:
     return url_for("staff_auth.account")
+
+
+# The event each sign-in outcome is logged as; a refusal also names the step refused.
+_EVENTS = {
+    Outcome.SIGNED_IN: "sign_in.succeeded",
+    Outcome.NEEDS_CODE: "sign_in.password_accepted",
+    Outcome.NEEDS_CODE_SET_UP: "sign_in.password_accepted",
+    Outcome.LOCKED: "sign_in.locked",
+    Outcome.TOO_MANY_ATTEMPTS: "sign_in.too_many_attempts",
+}
+
+
+def _log_sign_in(step: str, result: SignInResult, typed_email: str | None = None) -> None:
+    """One line for each sign-in outcome, naming the person by staff id only (docs/logging.md).
+
+    A refused password carries no account (the answer is the same either way), so
+    the id is looked up from the typed email, which itself is never logged.
+    """
+    staff_id = result.staff.id if result.staff is not None else _staff_id(typed_email)
+    fields = {"step": step, "staff_id": staff_id, "address_key": _address_key()}
+    if result.locked_until is not None:
+        fields["locked_until"] = result.locked_until.isoformat(timespec="seconds")
+    succeeded = result.outcome in (Outcome.SIGNED_IN, Outcome.NEEDS_CODE, Outcome.NEEDS_CODE_SET_UP)
+    log_event(
+        log, _EVENTS.get(result.outcome, f"sign_in.{step}_refused"), "Sign-in %s: %s",
+        step, result.outcome.value, level=logging.INFO if succeeded else logging.WARNING, **fields,
+    )
+
+
+def _staff_id(typed_email: str | None) -> int | None:
+    if not typed_email:
+        return None
+    return db.session.scalar(
+        select(StaffMember.id).where(StaffMember.email == normalise_email(typed_email))
+    )
+
+
+def _address_key() -> str:
+    """The client address as a keyed hash (as the sign-in tables hold it), never in the clear.
+
+    The same address gives the same key, so a log search shows one address trying
+    many accounts without the log holding the address.
+    """
+    return keyed_hash(sessions.sign_in_policy().secret_key, "address", _client_address())
 
 
 def _client_address() -> str:
