@@ -67,17 +67,23 @@ def gunicorn(app_spec: str, env: dict | None = None, cwd: Path = ROOT):
             process.wait()
 
 
-def _wait_until_listening(port: int, process: subprocess.Popen, seconds: float = 20) -> None:
+def _wait_until_listening(port: int, process: subprocess.Popen, seconds: float = 120) -> None:
+    """Wait until a worker answers, not just the socket: gunicorn.conf.py compiles the
+    templates in the master before it starts any worker, while the port already listens."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn stopped at start:\n{process.stderr.read()}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
+            left = max(deadline - time.monotonic(), 0.1)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=left)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            connection.close()
+            return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not listen on port {port} within {seconds} s")
+    raise RuntimeError(f"gunicorn did not answer on port {port} within {seconds} s")
 
 
 @dataclass

@@ -59,9 +59,10 @@ def init_jinja(app: Flask) -> None:
         "trim_blocks": True,
         "lstrip_blocks": True,
     }
-    from webapp import formatting
+    from webapp import formatting, rendering
 
     formatting.register_template_helpers(app)
+    rendering.register(app)
 
 
 def register_extensions(app: Flask) -> None:
