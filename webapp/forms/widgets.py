@@ -6,7 +6,6 @@ macros are looked up in the app's Jinja environment, so they are autoescaped
 like every other template.
 """
 
-import re
 from datetime import date
 
 from flask import current_app
@@ -15,7 +14,7 @@ from wtforms import fields
 from wtforms.utils import unset_value
 from wtforms.validators import Length, StopValidation
 
-from webapp.numbers import read_whole_number
+from webapp.forms.dates import DATE_PARTS, DateInputError, read_date, typed_in_box
 from webapp.text_checks import LONGEST_TEXT, text_problem
 
 MACROS = {
@@ -222,69 +221,6 @@ class NHSDateInput:
         return render_macro("date", params)
 
 
-DATE_PARTS = ("day", "month", "year")
-
-
-def _typed(value) -> str:
-    """What was typed in one box; a file posted in its place counts as nothing typed."""
-    return value if isinstance(value, str) else ""
-MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
-)  # fmt: skip
-
-
-class DateInputError(ValueError):
-    """What is wrong with a typed date, and which of its boxes to outline (none: all)."""
-
-    def __init__(self, message: str, wrong_parts=frozenset()):
-        super().__init__(message)
-        self.wrong_parts = frozenset(wrong_parts)
-
-
-def read_date(parts: dict[str, str], what: str) -> date | None:
-    """The date typed in day, month and year boxes; None if all are empty.
-
-    Messages follow the NHS.UK and GOV.UK date input guidance: "`what` must
-    include a month", "`what` must be a real date", "Year must include 4 numbers".
-    A month may be a number or a name ("3", "Mar", "March").
-    """
-    typed = {part: (parts.get(part) or "").strip() for part in DATE_PARTS}
-    missing = [part for part in DATE_PARTS if not typed[part]]
-    if len(missing) == len(DATE_PARTS):
-        return None
-    if missing:
-        raise DateInputError(f"{what} must include a {' and '.join(missing)}", missing)
-    numbers = {
-        "day": read_whole_number(typed["day"]),
-        "month": read_whole_number(_month_number(typed["month"])),
-        "year": read_whole_number(typed["year"]),
-    }
-    not_numbers = [part for part in DATE_PARTS if numbers[part] is None]
-    if not_numbers:
-        raise DateInputError(f"{what} must be a real date", not_numbers)
-    if len(typed["year"]) != 4:
-        raise DateInputError("Year must include 4 numbers", ["year"])
-    if not 1 <= numbers["month"] <= 12:
-        raise DateInputError(f"{what} must be a real date", ["month"])
-    try:
-        return date(numbers["year"], numbers["month"], numbers["day"])
-    except (ValueError, OverflowError):
-        # Month and year are right by now, so it is the day: 0, or past the month's end.
-        raise DateInputError(f"{what} must be a real date", ["day"]) from None
-
-
-def _month_number(typed: str) -> str | None:
-    if read_whole_number(typed) is not None:
-        return typed
-    word = re.sub(r"[^a-z]", "", typed.lower())
-    if len(word) < 3:
-        return None
-    return next(
-        (str(n) for n, name in enumerate(MONTH_NAMES, 1) if name.startswith(word)), None
-    )
-
-
 class CheckedText:
     """Every text field refuses a NUL character and over-long text before any other check.
 
@@ -394,7 +330,8 @@ class DateField(fields.Field):
         super().process(formdata, data, extra_filters)
         if formdata is None:
             return
-        self.parts = {part: _typed(formdata.get(f"{self.name}-{part}")) for part in DATE_PARTS}
+        boxes = {part: formdata.get(f"{self.name}-{part}") for part in DATE_PARTS}
+        self.parts = {part: typed_in_box(value) for part, value in boxes.items()}
         self.wrong_parts = frozenset()
         try:
             self.data = read_date(self.parts, self.label.text)
