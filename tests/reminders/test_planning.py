@@ -5,13 +5,13 @@ import threading
 from datetime import date, datetime, time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.orm import Session
 
 from tests.reminders.factories import create_patient, create_regimen, create_service
 from webapp.clock import to_uk, utc_from_uk
 from webapp.extensions import db
-from webapp.models.patients import PatientStatus
+from webapp.models.patients import Patient, PatientStatus, Regimen
 from webapp.models.reminders import Reminder
 from webapp.reminders import planning
 from webapp.reminders.planning import cancel_planned, plan_for_patient, plan_reminders
@@ -299,3 +299,29 @@ def test_planning_again_at_the_very_minute_a_reminder_is_due_counts_nothing_new(
     assert plan_reminders(database, on_the_minute, 7).planned == 3  # welcome, 5 and 12 January
     again = plan_reminders(database, on_the_minute, 7)
     assert (again.planned, again.replanned) == (0, 0)
+
+
+def test_planning_costs_as_many_queries_for_twenty_patients_as_for_two(database):
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    costs = []
+    for patients in (2, 20):
+        for _ in range(patients):
+            create_patient(database, medicine="calcium_vitamin_d_daily")
+        database.commit()
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            plan_reminders(database, NOW, 14)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        costs.append(len(statements))
+        database.rollback()
+        database.execute(delete(Reminder))
+        database.execute(delete(Regimen))
+        database.execute(delete(Patient))
+        database.commit()
+    assert costs[0] == costs[1] <= 6

@@ -2,7 +2,7 @@
 
 Rows have the natural key (regimen, due date, kind) and are written with
 INSERT … ON CONFLICT, so planning twice, or in two processes at once, adds
-nothing twice. Work is set-based: a batch of patients costs four queries
+nothing twice. Work is set-based: a batch of patients costs five queries
 whatever its size, so `flask reminders plan` handles 100,000 patients.
 
 Only active patients with consent (and a number the provider has not refused)
