@@ -22,80 +22,27 @@ import json
 import re
 import secrets
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlencode, urlsplit
-from urllib.request import Request, urlopen
+from urllib.parse import urlencode, urlsplit
 
-from twilio.request_validator import RequestValidator
-
-ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
-AUTH_TOKEN = "fake-auth-token-0123456789abcdef"
-API_VERSION = "2010-04-01"
-
-# What Twilio says for the refusals tests need (https://www.twilio.com/docs/api/errors).
-ERROR_MESSAGES = {
-    20003: "Authenticate",
-    20429: "Too Many Requests",
-    20500: "Internal Server Error",
-    21211: "Invalid 'To' Phone Number",
-    21408: "Permission to send an SMS has not been enabled for the region indicated by the "
-           "'To' number",
-    21602: "Message body is required.",
-    21603: "A 'From' phone number is required.",
-    21604: "A 'To' phone number is required.",
-    21610: "Attempt to send to unsubscribed recipient",
-    21612: "The 'To' phone number is not currently reachable via SMS",
-    21614: "'To' number is not a valid mobile number",
-}
-_STATUS_FOR_CODE = {20003: 401, 20429: 429, 20500: 500}
-_MESSAGES_PATH = re.compile(rf"^/{API_VERSION}/Accounts/(?P<account>[^/]+)/Messages\.json$")
-_GSM_7 = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€\f"
+from tests.sms.twilio_wire import (  # noqa: F401  (ACCOUNT_SID… are imported from here too)
+    ACCOUNT_SID,
+    API_VERSION,
+    AUTH_TOKEN,
+    FakeMessage,
+    FakeTwilioRemote,
+    error,
+    missing_field,
+    parse_date_sent,
+    post_callback,
+    segments,
+    sign,
+    single_values,
 )
 
-
-@dataclass
-class FakeMessage:
-    """One message the fake accepted, in Twilio's own field names."""
-
-    sid: str
-    account_sid: str
-    to: str
-    body: str
-    from_: str | None
-    messaging_service_sid: str | None
-    status_callback: str | None
-    validity_period: str | None
-    date_created: datetime
-    status: str = "queued"
-    num_segments: int = 1
-
-    def as_twilio_json(self) -> dict:
-        """The JSON Twilio returns for a message resource."""
-        uri = f"/{API_VERSION}/Accounts/{self.account_sid}/Messages/{self.sid}.json"
-        created = format_datetime(self.date_created.replace(tzinfo=UTC), usegmt=False)
-        return {
-            "account_sid": self.account_sid, "api_version": API_VERSION, "body": self.body,
-            "date_created": created, "date_updated": created,
-            "date_sent": None if self.status in ("queued", "accepted") else created,
-            "direction": "outbound-api", "error_code": None, "error_message": None,
-            "from": self.from_, "messaging_service_sid": self.messaging_service_sid,
-            "num_media": "0", "num_segments": str(self.num_segments), "price": None,
-            "price_unit": "USD", "sid": self.sid, "status": self.status,
-            "subresource_uris": {"media": uri.replace(".json", "/Media.json")},
-            "to": self.to, "uri": uri,
-        }
-
-    def record(self) -> dict:
-        """A plain, JSON-friendly record for tests (`from_` as `from`)."""
-        values = asdict(self)
-        values["from"] = values.pop("from_")
-        values["date_created"] = self.date_created.isoformat()
-        return values
+_MESSAGES_PATH = re.compile(rf"^/{API_VERSION}/Accounts/(?P<account>[^/]+)/Messages\.json$")
 
 
 @dataclass
@@ -263,21 +210,20 @@ class FakeTwilio:
                     return message
         raise KeyError(f"the fake received no message {sid}")
 
-    # -- handling a request (called by the handler's thread) -----------------
     def _handle_send(self, account: str, form: dict[str, str]):
         """Answer a POST to Messages.json: (status, JSON body, seconds to stall)."""
-        problem = _missing_field(form)
+        problem = missing_field(form)
         if problem:
-            return _error(400, problem)
+            return error(400, problem)
         with self._lock:
             answer = self._take_answer()
             refused = self._state.refused.get(form["To"])
             if answer is not None and answer.status != 201:
-                return _error(answer.status, answer.code)
+                return error(answer.status, answer.code)
             if refused is not None:
-                return _error(400, refused)
+                return error(400, refused)
             if not re.fullmatch(r"\+[1-9]\d{6,14}", form["To"]):
-                return _error(400, 21211)
+                return error(400, 21211)
             message = FakeMessage(
                 sid="SM" + secrets.token_hex(16), account_sid=account, to=form["To"],
                 body=form["Body"], from_=form.get("From"),
@@ -286,7 +232,7 @@ class FakeTwilio:
                 validity_period=form.get("ValidityPeriod"),
                 date_created=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
                 status="queued" if form.get("From") else "accepted",
-                num_segments=_segments(form["Body"]),
+                num_segments=segments(form["Body"]),
             )
             self._state.messages.append(message)
             answered = message.as_twilio_json()
@@ -306,7 +252,7 @@ class FakeTwilio:
 
     def _handle_list(self, account: str, path: str, query: dict[str, str]) -> dict:
         """Answer a GET of Messages.json: newest first, filtered, one page."""
-        since = _parse_date_sent(query.get("DateSent>"))
+        since = parse_date_sent(query.get("DateSent>"))
         with self._lock:
             found = [
                 message for message in reversed(self._state.messages)
@@ -353,7 +299,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         if path == "/_test/answers":
             return self._program(json.loads(body or b"{}"))
-        form = _single_values(body.decode())
+        form = single_values(body.decode())
         account = self._authorised_account(path)
         if account is None:
             return
@@ -384,12 +330,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self._path_and_query()[0] == "/_test/messages":
             self.fake.reset()
             return self._send_json(200, {"reset": True})
-        return self._send_json(*_error(404, None)[:2])
+        return self._send_json(*error(404, None)[:2])
 
-    # -- helpers -------------------------------------------------------------
     def _path_and_query(self) -> tuple[str, dict[str, str]]:
         parts = urlsplit(self.path)
-        return parts.path, _single_values(parts.query)
+        return parts.path, single_values(parts.query)
 
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
@@ -410,14 +355,14 @@ class _Handler(BaseHTTPRequestHandler):
         """The AccountSid in the path if basic auth matches it; otherwise answer 401/404."""
         match = _MESSAGES_PATH.match(path)
         if match is None:
-            self._send_json(*_error(404, None)[:2])
+            self._send_json(*error(404, None)[:2])
             return None
         expected = f"{self.fake.account_sid}:{self.fake.auth_token}".encode()
         given = self.headers.get("Authorization", "")
         if given != "Basic " + base64.b64encode(expected).decode() or (
             match["account"] != self.fake.account_sid
         ):
-            self._send_json(*_error(401, 20003)[:2])
+            self._send_json(*error(401, 20003)[:2])
             return None
         return match["account"]
 
@@ -433,93 +378,6 @@ class _Handler(BaseHTTPRequestHandler):
             # The client gave up (a stalled answer past its timeout): as at Twilio,
             # the message stays accepted though nobody heard the answer.
             self.close_connection = True
-
-
-class FakeTwilioRemote:
-    """The records and answers of a fake started by another process, over HTTP."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base_url = base_url.rstrip("/")
-
-    def messages(self, to: str | None = None) -> list[dict]:
-        """Every message the fake accepted (to one number, if given), oldest first."""
-        query = f"?{urlencode({'To': to})}" if to else ""
-        with urlopen(f"{self.base_url}/_test/messages{query}", timeout=10) as response:
-            return json.load(response)["messages"]
-
-    def count_by_recipient(self) -> dict[str, int]:
-        """How many messages each number was sent."""
-        counts: dict[str, int] = {}
-        for message in self.messages():
-            counts[message["to"]] = counts.get(message["to"], 0) + 1
-        return counts
-
-    def program(self, **values) -> None:
-        """Program answers: `count`, `status`, `code`, `stall_seconds`;
-        or refuse a number for good: `refuse_number`, `code`."""
-        request = Request(f"{self.base_url}/_test/answers", data=json.dumps(values).encode(),
-                          headers={"Content-Type": "application/json"}, method="POST")
-        with urlopen(request, timeout=10):
-            pass
-
-
-def sign(url: str, params: dict[str, str], auth_token: str) -> str:
-    """X-Twilio-Signature for a POST of `params` to `url`, by RequestValidator's own algorithm."""
-    return RequestValidator(auth_token).compute_signature(url, params)
-
-
-def post_callback(url: str, params: dict[str, str], headers: dict[str, str], client=None):
-    """POST a callback to `url`: through a Flask test `client` (path and query) or over HTTP."""
-    if client is not None:
-        parts = urlsplit(url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        return client.post(path, data=params, headers=headers)
-    request = Request(url, data=urlencode(params).encode(), headers=headers, method="POST")
-    with urlopen(request, timeout=10) as response:
-        return response.status
-
-
-def _single_values(encoded: str) -> dict[str, str]:
-    return {name: values[-1] for name, values in parse_qs(encoded, keep_blank_values=True).items()}
-
-
-def _missing_field(form: dict[str, str]) -> int | None:
-    if not form.get("To"):
-        return 21604
-    if not form.get("Body"):
-        return 21602
-    if not (form.get("From") or form.get("MessagingServiceSid")):
-        return 21603
-    return None
-
-
-def _error(status: int, code: int | None):
-    """Twilio's error body: code, message, more_info, status."""
-    status = _STATUS_FOR_CODE.get(code, status) if status == 400 else status
-    body = {
-        "code": code or status, "message": ERROR_MESSAGES.get(code, "Error"),
-        "more_info": f"https://www.twilio.com/docs/errors/{code or status}", "status": status,
-    }
-    return status, body, 0.0
-
-
-def _parse_date_sent(value: str | None) -> datetime | None:
-    """`DateSent>` as Twilio takes it: YYYY-MM-DD, or a full UTC time."""
-    if not value:
-        return None
-    if len(value) == 10:
-        return datetime.fromisoformat(value)
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
-
-
-def _segments(body: str) -> int:
-    """GSM-7 texts: 160 characters, or 153 a part; anything else UCS-2: 70, or 67 a part."""
-    if set(body) <= _GSM_7:
-        length = len(body) + sum(body.count(c) for c in "^{}\\[~]|€\f")
-        single, part = 160, 153
-    else:
-        length, single, part = len(body), 70, 67
-    return 1 if length <= single else -(-length // part)
 
 
 def main() -> None:
