@@ -60,7 +60,8 @@ def test_delivery_is_recorded_with_the_time_it_was_heard(database, client, fake_
                                                           twilio_gateway):
     message = _sent(database, twilio_gateway)
     before = utc_now()
-    fake_twilio.send_status_callback(message.provider_sid, "delivered", client=client)
+    response = fake_twilio.send_status_callback(message.provider_sid, "delivered", client=client)
+    assert "Set-Cookie" not in response.headers  # no session for Twilio
     database.expire_all()
     assert message.status_changed_at >= before.replace(microsecond=0)
     assert message.reminders[0].status_changed_at == message.status_changed_at
