@@ -292,10 +292,10 @@ def test_a_callback_logs_one_line_without_the_number_or_text(
 ):
     message = _sent(database, twilio_gateway)
     fake_twilio.send_status_callback(message.provider_sid, "delivered", client=client)
-    [line] = [r for r in logs.records if getattr(r, "event", None) == "sms_status_callback"]
+    [line] = [r for r in logs.records if getattr(r, "event", None) == "sms.status_callback"]
     assert (line.outcome, line.sms_message_id, line.status) == ("applied", message.id,
                                                                 "delivered")
-    assert line.to == "+44 7*** ***" + message.to_number[-3:]
+    assert line.masked_number == "+44 7*** ***" + message.to_number[-3:]
     everything = logs.text + " ".join(str(vars(r)) for r in logs.records)
     assert message.to_number not in everything
     assert message.body not in everything

@@ -11,6 +11,7 @@ from collections import deque
 from datetime import datetime
 
 from webapp.clock import utc_now
+from webapp.logs import log_event
 from webapp.phones import mask_number
 from webapp.sms.gateway import OutgoingText, SendResult
 
@@ -31,11 +32,9 @@ class OutboxGateway:
         """Keep `text`; its SID is `OUTBOX<message id>`, unique as the message is."""
         sid = f"{OUTBOX_SID_PREFIX}{text.message_id}"
         self._kept.append((utc_now(), text, sid))
-        log.info(
-            "Text kept in the outbox, not sent",
-            extra={"event": "sms_outbox_kept", "sms_message_id": text.message_id,
-                   "to": mask_number(text.to), "provider_sid": sid},
-        )
+        log_event(log, "sms.kept_in_outbox", "Text kept in the outbox, not sent",
+                  sms_message_id=text.message_id, provider_sid=sid,
+                  masked_number=mask_number(text.to))
         return SendResult(provider_sid=sid, status="sent")
 
     def find_sent(self, to: str, since: datetime, body: str) -> SendResult | None:

@@ -13,24 +13,24 @@ from sqlalchemy.exc import IntegrityError
 from webapp.blueprints.sms_webhook import bp
 from webapp.clock import utc_now
 from webapp.extensions import db
+from webapp.logs import log_event
 from webapp.phones import mask_number
 from webapp.sms import receipts, signature
 
 log = logging.getLogger(__name__)
-EVENT = "sms_status_callback"
+EVENT = "sms.status_callback"
 
 
 @bp.route("/status", methods=["POST"])
 def status_callback():
     """Apply one signed delivery report; refuse anything unsigned."""
     if not _signed_by_twilio():
-        log.warning("SMS status callback refused: not signed by Twilio",
-                    extra={"event": EVENT, "outcome": "refused"})
+        log_event(log, EVENT, "SMS status callback refused: not signed by Twilio",
+                  level=logging.WARNING, outcome="refused")
         return Response("Forbidden\n", status=403, mimetype="text/plain")
     receipt = receipts.read_receipt(request.args, request.form)
     if receipt is None:
-        log.info("SMS status callback not recognised", extra={"event": EVENT,
-                                                              "outcome": "unrecognised"})
+        log_event(log, EVENT, "SMS status callback not recognised", outcome="unrecognised")
         return Response(status=204)
     try:
         result = receipts.apply_receipt(db.session, receipt, utc_now())
@@ -57,14 +57,12 @@ def _signed_by_twilio() -> bool:
 def _log_receipt(receipt: receipts.StatusReceipt, result: receipts.ReceiptResult) -> None:
     """One line a report: ids, statuses and outcome; the number masked; never the text."""
     message = result.message
-    log.info(
-        "SMS status callback %s: %s", result.outcome, receipt.provider_status,
-        extra={
-            "event": EVENT, "outcome": str(result.outcome),
-            "sms_message_id": message.id if message is not None else receipt.message_id,
-            "provider_sid": receipt.provider_sid, "provider_status": receipt.provider_status,
-            "status": message.status if message is not None else None,
-            "error_code": receipt.error_code, "number_blocked": result.number_blocked,
-            "to": mask_number(receipt.to),
-        },
+    log_event(
+        log, EVENT, "SMS status callback %s: %s", result.outcome, receipt.provider_status,
+        outcome=str(result.outcome),
+        sms_message_id=message.id if message is not None else receipt.message_id,
+        provider_sid=receipt.provider_sid, provider_status=receipt.provider_status,
+        status=message.status if message is not None else None,
+        error_code=receipt.error_code, number_blocked=result.number_blocked,
+        masked_number=mask_number(receipt.to),
     )
