@@ -26,7 +26,7 @@ PROMISED_PAGES = ["/", "/cookies", "/privacy", "/accessibility", "/sources"]
 NOT_PAGES = ("static", "assets.")
 WALKED_BY_JOURNEY = ("selfcheck.",)
 # Staff pages need a signed-in account; signed out, each must send people to sign in.
-STAFF_AREAS = ("/staff/", "/admin/", "/sms-outbox")
+STAFF_AREAS = ("/staff/", "/admin/", "/sms-outbox", "/patients")
 NOT_HTML = (".ics", ".csv", ".svg", ".png", ".pdf")
 MOST_CRAWLED_PAGES = 60
 ERROR_SUMMARY_HAS_FOCUS = (
