@@ -127,7 +127,7 @@ def test_unlock_ends_a_lock(database):
     nurse = create_staff_member(database, Role.NURSE)
     policy = sign_in_policy()
     key = email_key(policy, nurse.email)
-    for _ in range(5):
+    for _ in range(policy.lockout_threshold):
         count_failure(database, policy, key, NOW)
     assert accounts.locked_until_by_staff(database, policy, [admin, nurse], NOW) == {
         nurse.id: current_lock(database, key, NOW)
