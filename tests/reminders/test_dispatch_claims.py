@@ -1,6 +1,7 @@
 """Claims that race another dispatcher, a pass stopped half way, pacing and logs."""
 
 import logging
+import threading
 
 import pytest
 from sqlalchemy import select, update
@@ -117,3 +118,29 @@ def test_a_paced_dispatcher_claims_about_a_seconds_worth_at_a_time():
     assert DispatchSettings(max_per_second=0.5).claim_size == 1
     assert DispatchSettings(max_per_second=1000).claim_size == 100
     assert DispatchSettings(max_per_second=0).claim_size == 100  # no cap: the largest batch
+
+
+class StoppingGateway(MemoryGateway):
+    """Sends, and asks the pass to stop after the first text (as SIGTERM to the scheduler)."""
+
+    def __init__(self, stop):
+        super().__init__()
+        self.stop = stop
+
+    def send(self, text):
+        self.stop.set()
+        return super().send(text)
+
+
+def test_a_stopping_scheduler_ends_the_pass_after_the_text_in_hand(database):
+    for _ in range(3):
+        add_reminder(database, create_patient(database))
+    stop = threading.Event()
+    gateway = StoppingGateway(stop)
+
+    summary = send_due_reminders(sessionmaker(db.engine), gateway, NOW,
+                                 DispatchSettings(max_per_second=0), lambda: NOW, stop)  # fmt: skip
+
+    assert summary.sent == 1 and len(gateway.sent) == 1
+    assert statuses(database) == {"sent": 1, "planned": 2}  # given back, sent next time
+    assert [m.status for m in messages(database)] == ["sent"]
