@@ -4,6 +4,7 @@ from webapp.models.base import Base
 from webapp.models.groups import SupportGroup
 from webapp.models.patients import OptOutBy, Patient, PatientStatus, Regimen
 from webapp.models.reminders import Reminder, ReminderKind, ReminderStatus, SmsMessage
+from webapp.models.replies import InboundMessage, ReplyChannel
 from webapp.models.selfcheck import CompletedCheckCount
 from webapp.models.staff import (
     AuditEvent,
@@ -21,11 +22,13 @@ __all__ = [
     "CompletedCheckCount",
     "FlsService",
     "FlsServiceDistrict",
+    "InboundMessage",
     "OptOutBy",
     "Patient",
     "PatientStatus",
     "Regimen",
     "Reminder",
+    "ReplyChannel",
     "ReminderKind",
     "ReminderStatus",
     "Role",

@@ -10,7 +10,7 @@ reminders follows that status. Times are naive UTC.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base
@@ -79,6 +79,11 @@ class Reminder(Base):
     )
     # The patient's answer once replies exist (taken, missed, no_response…).
     outcome: Mapped[str | None] = mapped_column(String(20))
+    # The reply that gave the outcome, and whether it came after the follow-up or the next day.
+    reply_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inbound_message.id", ondelete="SET NULL")
+    )
+    late: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
     patient: Mapped[Patient] = relationship()
