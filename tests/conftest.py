@@ -7,6 +7,7 @@ migrations (`flask db upgrade`), and every table is emptied after each test.
 
 import pytest
 from flask_migrate import upgrade
+from hypothesis import settings
 from jinja2 import FileSystemBytecodeCache
 
 from config import TestConfig
@@ -15,6 +16,11 @@ from webapp import create_app
 from webapp.extensions import db
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# No per-example time limit: on a loaded two-core machine a slow example is not a
+# failure, and speed is measured in bench/, never in tests.
+settings.register_profile("bonecheck", deadline=None)
+settings.load_profile("bonecheck")
 
 
 @pytest.hookimpl(hookwrapper=True)
