@@ -8,6 +8,7 @@ does not count them as valid, so they are accepted as mobiles only where
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
@@ -67,6 +68,7 @@ def parse_uk_mobile(typed: str, *, allow_drama: bool = False) -> UkPhoneNumber:
     return number
 
 
+@lru_cache(maxsize=1024)
 def national_format(e164: str) -> str:
     """A stored E.164 number as people in the UK write it, for example 0113 496 0123."""
     if _is_drama_mobile(e164):

@@ -58,6 +58,7 @@ _GSM_BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 _GSM_EXTENSION = frozenset("^{}\\[~]|€\f")
+_GSM_ALL = _GSM_BASIC | _GSM_EXTENSION
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Segments:
 
 def is_gsm7(text: str) -> bool:
     """Whether every character is in the GSM-7 basic or extension table."""
-    return all(char in _GSM_BASIC or char in _GSM_EXTENSION for char in text)
+    return _GSM_ALL.issuperset(text)
 
 
 def count_segments(text: str) -> Segments:
