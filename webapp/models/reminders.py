@@ -103,7 +103,11 @@ class SmsMessage(Base):
     """
 
     __tablename__ = "sms_message"
-    __table_args__ = (Index("ix_sms_message_status_claimed_at", "status", "claimed_at"),)
+    __table_args__ = (
+        Index("ix_sms_message_status_claimed_at", "status", "claimed_at"),
+        # The "same text to the same number lately" check reads by number and time.
+        Index("ix_sms_message_to_number_claimed_at", "to_number", "claimed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int | None] = mapped_column(
