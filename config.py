@@ -77,6 +77,13 @@ class Config:
     RUN_SCHEDULER = os.environ.get("RUN_SCHEDULER", "").lower() in {"1", "true", "yes"}
     # SMS reminders: `flask reminders plan` writes the outbox this many days ahead.
     REMINDER_PLAN_DAYS = int(os.environ.get("REMINDER_PLAN_DAYS", "14"))
+    # Replies (webapp/reminders/inbound.py): LATER reminds once more after this long (within
+    # the sending hours, else the next day); past REPLY_BURST_LIMIT messages from one number
+    # in REPLY_BURST_MINUTES nothing more is answered; a text awaits its answer this many days.
+    REPLY_LATER_AFTER = timedelta(minutes=int(os.environ.get("REPLY_LATER_AFTER_MINUTES", "120")))
+    REPLY_BURST_LIMIT = int(os.environ.get("REPLY_BURST_LIMIT", "5"))
+    REPLY_BURST_WINDOW = timedelta(minutes=int(os.environ.get("REPLY_BURST_MINUTES", "10")))
+    REPLY_OPEN_DAYS = int(os.environ.get("REPLY_OPEN_DAYS", "14"))
     # Ofcom's drama mobiles (07700 900000 to 900999) pass as mobiles for demo and test
     # data (webapp/phones.py); production refuses them, as no one can be texted there.
     ALLOW_DRAMA_NUMBERS = True

@@ -24,6 +24,7 @@ class ReminderKind(StrEnum):
     BOOK = "book"  # an injection or infusion in clinic: book it, ahead of the due date
     CLINIC_DUE = "clinic_due"  # on the due date: reply when it is done
     FOLLOW_UP = "follow_up"  # one more prompt when a dose had no reply
+    LATER = "later"  # the one extra prompt a patient asked for by replying LATER
 
 
 class ReminderStatus(StrEnum):

@@ -50,7 +50,11 @@ FALLBACK_SERVICE_NAME = "Fracture Liaison Service"
 SMS_NAME_MAX = 25
 
 # The order prompts appear in one text: the welcome first, the booking note last.
-_KIND_ORDER = {"welcome": 0, "follow_up": 1, "dose": 2, "check_in": 3, "clinic_due": 4, "book": 5}
+_KIND_ORDER = {
+    "welcome": 0, "follow_up": 1, "later": 1, "dose": 2, "check_in": 3, "clinic_due": 4, "book": 5,
+}  # fmt: skip
+# Kinds that ask again about an earlier dose: a follow-up, or the reminder a LATER reply asked for.
+_ASKING_AGAIN = frozenset({"follow_up", "later"})
 
 # GSM 03.38: the basic table (one septet each) and the extension table (two each).
 _GSM_BASIC = frozenset(
@@ -123,7 +127,8 @@ def compose_text(reminders: Iterable, patient, service) -> str:
     for reminder in ordered[1:] if ordered[0].kind == "welcome" else ordered:
         entry = medicine(reminder.regimen.medicine)
         sentences += _prompt(reminder, entry, patient.discreet, phone)
-        if not patient.discreet and entry.code not in instructed and reminder.kind != "follow_up":
+        asks_again = reminder.kind in _ASKING_AGAIN
+        if not patient.discreet and entry.code not in instructed and not asks_again:
             instructed.add(entry.code)
             sentences.append(entry.instruction)
     sentences += _reply_lines(ordered)
@@ -149,7 +154,7 @@ def _prompt(reminder, entry: Medicine, discreet: bool, phone: str) -> list[str]:
         return [due, BOOK_CALL.format(phone=phone)]
     if reminder.kind == "clinic_due":
         return [CLINIC_DUE_DISCREET if discreet else CLINIC_DUE.format(medicine=name)]
-    if reminder.kind == "follow_up":
+    if reminder.kind in _ASKING_AGAIN:
         return [_follow_up_question(reminder, entry, discreet), *_missed(entry, discreet, phone)]
     raise ValueError(f"No wording for a {reminder.kind!r} reminder.")
 
@@ -180,7 +185,7 @@ def _missed(entry: Medicine, discreet: bool, phone: str) -> list[str]:
 def _reply_lines(ordered: Sequence) -> list[str]:
     """How to reply (when a prompt asks for one), then how to stop."""
     kinds = {reminder.kind for reminder in ordered}
-    if kinds & {"dose", "check_in", "follow_up"}:
+    if kinds & {"dose", "check_in", *_ASKING_AGAIN}:
         return [REPLY_TAKEN_OR_MISSED, STOP]
     if "clinic_due" in kinds:
         return [REPLY_WHEN_DONE, STOP]
@@ -188,7 +193,10 @@ def _reply_lines(ordered: Sequence) -> list[str]:
 
 
 def _when(due_on: date, sent_on: date) -> str:
-    """How a follow-up names the day: "yesterday", else "on Tuesday 1 June"."""
+    """How a follow-up names the day: "today" (a LATER reminder), "yesterday", else
+    "on Tuesday 1 June"."""
+    if sent_on == due_on:
+        return "today"
     if sent_on - due_on == timedelta(days=1):
         return "yesterday"
     return f"on {_spoken_date(due_on)}"

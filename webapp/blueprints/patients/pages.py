@@ -35,7 +35,7 @@ STATUS_TAGS = {
 KIND_NAMES = {
     "welcome": "Welcome text", "dose": "Dose reminder", "check_in": "Weekly check-in",
     "book": "Book the next dose", "clinic_due": "Dose due in clinic",
-    "follow_up": "Follow-up",
+    "follow_up": "Follow-up", "later": "Reminder again (asked for)",
 }  # fmt: skip
 REMINDER_STATUS_NAMES = {
     "planned": "Planned", "sending": "Sending", "sent": "Sent", "delivered": "Delivered",
