@@ -24,6 +24,8 @@ PUBLIC_ENDPOINTS = frozenset({
     # Twilio's delivery receipts: no session, but every request must carry Twilio's
     # signature (tests/sms/test_status_callbacks.py checks unsigned ones get 403).
     "sms_webhook.status_callback",
+    # Patients' texts, the same way (tests/sms/test_inbound_webhook.py).
+    "sms_webhook.inbound_message",
 })
 SIGN_IN = "/staff/sign-in"
 NOTHING_THERE = {404, 405}

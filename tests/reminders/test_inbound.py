@@ -257,3 +257,10 @@ def test_the_active_patient_with_the_number_gets_the_reply(database):
 def test_a_message_without_its_sid_or_number_is_refused(database, sid, number):
     with pytest.raises(InvalidInboundMessage):
         receive_reply(database, sid, number, "taken", NOW, None)
+
+
+def test_a_nul_character_or_an_overlong_body_is_kept_safely(database):
+    patient, _, dose = _dose(database)
+    result = reply(database, patient, "taken\x00" + " " * 3000 + "x", NOW)
+    database.expire_all()
+    assert result.message.body == "taken" + " " * 1595 and dose.outcome == "taken"

@@ -99,10 +99,12 @@ def receive_reply(
     settings: ReplySettings, channel: str = ReplyChannel.TWILIO,
 ) -> ReplyResult:  # fmt: skip
     """Record one inbound text, apply what it says, and return the answer to send."""
-    message_sid, from_number = (message_sid or "").strip(), (from_number or "").strip()
+    message_sid = (message_sid or "").strip()
+    from_number = (from_number or "").replace("\x00", "").strip()
     if not _MESSAGE_SID.fullmatch(message_sid) or not from_number:
         raise InvalidInboundMessage("An inbound text needs its MessageSid and From number.")
-    body = (body or "")[:LONGEST_BODY]
+    # PostgreSQL text cannot hold NUL; nobody types one.
+    body = (body or "").replace("\x00", "")[:LONGEST_BODY]
     number = _e164(from_number)
     patient = find_patient(session, number)
     message = _record(session, message_sid, number, body, patient, now, channel)

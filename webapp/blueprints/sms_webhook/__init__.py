@@ -1,4 +1,5 @@
-"""Webhooks Twilio calls: delivery receipts at `POST /sms/status`.
+"""Webhooks Twilio calls: delivery receipts at `POST /sms/status`, patients' texts at
+`POST /sms/inbound`.
 
 Public on purpose (Twilio has no session) and exempt from CSRF (Twilio cannot
 hold a token); every request must instead carry Twilio's signature, checked
@@ -13,4 +14,4 @@ from webapp.extensions import csrf
 bp = Blueprint("sms_webhook", __name__)
 csrf.exempt(bp)
 
-from webapp.blueprints.sms_webhook import views  # noqa: E402,F401  (routes attach to bp)
+from webapp.blueprints.sms_webhook import inbound, views  # noqa: E402,F401  (routes attach to bp)

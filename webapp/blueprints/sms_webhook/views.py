@@ -24,7 +24,7 @@ EVENT = "sms.status_callback"
 @bp.route("/status", methods=["POST"])
 def status_callback():
     """Apply one signed delivery report; refuse anything unsigned."""
-    if not _signed_by_twilio():
+    if not signed_by_twilio():
         log_event(log, EVENT, "SMS status callback refused: not signed by Twilio",
                   level=logging.WARNING, outcome="refused")
         return Response("Forbidden\n", status=403, mimetype="text/plain")
@@ -43,7 +43,8 @@ def status_callback():
     return Response(status=204)
 
 
-def _signed_by_twilio() -> bool:
+def signed_by_twilio() -> bool:
+    """Whether this request carries Twilio's signature for our public URL (either token)."""
     config = current_app.config
     url = signature.public_url(
         config["PUBLIC_BASE_URL"], request.path, request.query_string.decode("latin-1")
