@@ -96,9 +96,13 @@ class ReplyResult:
 
 def receive_reply(
     session: Session, message_sid: str, from_number: str, body: str | None, now: datetime,
-    settings: ReplySettings, channel: str = ReplyChannel.TWILIO,
+    settings: ReplySettings, channel: str = ReplyChannel.TWILIO, patient: Patient | None = None,
 ) -> ReplyResult:  # fmt: skip
-    """Record one inbound text, apply what it says, and return the answer to send."""
+    """Record one inbound text, apply what it says, and return the answer to send.
+
+    `patient` is given when a nurse types a reply as one of her service's patients
+    (the offline outbox), so a number shared with another service's patient cannot
+    send it there; otherwise the patient is found by the number."""
     message_sid = (message_sid or "").strip()
     from_number = (from_number or "").replace("\x00", "").strip()
     if not _MESSAGE_SID.fullmatch(message_sid) or not from_number:
@@ -106,7 +110,7 @@ def receive_reply(
     # PostgreSQL text cannot hold NUL; nobody types one.
     body = (body or "").replace("\x00", "")[:LONGEST_BODY]
     number = _e164(from_number)
-    patient = find_patient(session, number)
+    patient = patient or find_patient(session, number)
     message = _record(session, message_sid, number, body, patient, now, channel)
     if message is None:
         repeat = session.scalars(
