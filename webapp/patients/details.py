@@ -153,9 +153,8 @@ def check_regimen(entry: RegimenEntry, today: date, born: date | None = None):
 
 
 def drama_numbers_allowed(config: Mapping) -> bool:
-    """Whether Ofcom's drama mobiles pass (demo and test data): the ALLOW_DRAMA_NUMBERS
-    setting, else everywhere but production (the only place without demo accounts)."""
-    return bool(config.get("ALLOW_DRAMA_NUMBERS", config.get("DEMO_STAFF_ACCOUNTS", False)))
+    """Whether Ofcom's drama mobiles pass as mobiles: ALLOW_DRAMA_NUMBERS, off in production."""
+    return bool(config["ALLOW_DRAMA_NUMBERS"])
 
 
 def medicine_choices() -> list[tuple[str, str]]:

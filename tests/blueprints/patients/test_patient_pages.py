@@ -242,3 +242,38 @@ def test_every_patient_page_renders_for_the_nurse(client, database, nurse, patie
 
 def test_an_unknown_regimen_is_not_found(client, database, nurse, patient):
     assert client.get(f"/patients/{patient.id}/medicines/999999/stop").status_code == 404
+
+
+def _queries_for(app, client, url: str) -> int:
+    from sqlalchemy import event
+
+    from webapp.extensions import db
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        get_page(client, url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_list_and_record_cost_the_same_queries_however_many_patients(
+    app, client, database, nurse, patient
+):
+    from tests.patients.factories import regimen_entry
+
+    few_list = _queries_for(app, client, "/patients/")
+    few_record = _queries_for(app, client, f"/patients/{patient.id}")
+    for _ in range(6):
+        create_patient(database, nurse.fls_service, nurse, regimens=[
+            regimen_entry(), regimen_entry(medicine="calcium_vitamin_d_daily")])
+    busy = create_patient(database, nurse.fls_service, nurse, regimens=[
+        regimen_entry(), regimen_entry(medicine="calcium_vitamin_d_daily",
+                                       first_dose_date=TODAY - timedelta(days=30))])
+    assert _queries_for(app, client, "/patients/") == few_list
+    assert _queries_for(app, client, f"/patients/{busy.id}") == few_record

@@ -49,8 +49,18 @@ def _patient_or_404(patient_id: int) -> Patient:
     if request.method == "GET":
         records.record_patient_viewed(db.session, _nurse(), patient, utc_now(),
                                       page=request.endpoint.split(".")[-1])  # fmt: skip
-        db.session.commit()
     return patient
+
+
+def _render(template: str, **context) -> str:
+    """Render the page, then commit the view's audit entry.
+
+    In that order: a commit first would expire every row the page reads, and
+    each would be loaded again, one query a row.
+    """
+    page = render_template(template, **context)
+    db.session.commit()
+    return page
 
 
 def _regimen_or_404(patient: Patient, regimen_id: int):
@@ -76,8 +86,7 @@ def patient_list():
         found, more = page.items, False
     log_patient_list_viewed(db.session, _nurse(), [patient.id for patient in found], utc_now(),
                             searched=bool(searched))  # fmt: skip
-    db.session.commit()
-    return render_template("patients/list.html", form=form, page=page, patients=found,
+    return _render("patients/list.html", form=form, page=page, patients=found,
                            searched=bool(searched), more=more)  # fmt: skip
 
 
@@ -97,7 +106,7 @@ def enrol():
             db.session.commit()
             flash(f"{patient.full_name} has been enrolled. Their planned texts are below.")
             return redirect(url_for("patients.patient_record", patient_id=patient.id))
-    return render_template("patients/enrol.html", form=form)
+    return _render("patients/enrol.html", form=form)
 
 
 def _chosen_medicines(form) -> list[str]:
@@ -110,7 +119,7 @@ def _chosen_medicines(form) -> list[str]:
 def patient_record(patient_id: int):
     """A patient's details, medicines, planned texts and what can be done next."""
     patient = _patient_or_404(patient_id)
-    return render_template("patients/patient.html", **patient_page_context(db.session, patient))
+    return _render("patients/patient.html", **patient_page_context(db.session, patient))
 
 
 @bp.route("/<int:patient_id>/edit", methods=["GET", "POST"])
@@ -130,7 +139,7 @@ def edit(patient_id: int):
             db.session.commit()
             flash(f"{patient.full_name}'s details have been changed.")
             return redirect(url_for("patients.patient_record", patient_id=patient.id))
-    return render_template("patients/edit.html", form=form, patient=patient)
+    return _render("patients/edit.html", form=form, patient=patient)
 
 
 @bp.route("/<int:patient_id>/pause", methods=["GET", "POST"])
@@ -146,7 +155,7 @@ def pause(patient_id: int):
                 db.session, _nurse(), patient, form.paused_until.data, utc_now())):
             flash(f"Texts to {patient.full_name} are paused.")
             return _back_to(patient)
-    return render_template("patients/pause.html", form=form, patient=patient)
+    return _render("patients/pause.html", form=form, patient=patient)
 
 
 @bp.route("/<int:patient_id>/resume", methods=["POST"])
@@ -171,7 +180,7 @@ def opt_out(patient_id: int):
             db.session, _nurse(), patient, utc_now())):
         flash(f"{patient.full_name} has been opted out: no more texts will be sent.")
         return _back_to(patient)
-    return render_template("patients/opt_out.html", form=form, patient=patient)
+    return _render("patients/opt_out.html", form=form, patient=patient)
 
 
 @bp.route("/<int:patient_id>/discharge", methods=["GET", "POST"])
@@ -187,7 +196,7 @@ def discharge(patient_id: int):
                 db.session, _nurse(), patient, reason, utc_now())):
             flash(f"{patient.full_name} has been discharged.")
             return _back_to(patient)
-    return render_template("patients/discharge.html", form=form, patient=patient)
+    return _render("patients/discharge.html", form=form, patient=patient)
 
 
 @bp.route("/<int:patient_id>/medicines/add", methods=["GET", "POST"])
@@ -202,7 +211,7 @@ def add_medicine(patient_id: int):
                 db.session, _nurse(), patient, regimen, utc_now(), plan_days=_plan_days())):
             flash(f"{_label(regimen)} has been added for {patient.full_name}.")
             return _back_to(patient)
-    return render_template("patients/medicine.html", form=form, patient=patient, regimen=None)
+    return _render("patients/medicine.html", form=form, patient=patient, regimen=None)
 
 
 @bp.route("/<int:patient_id>/medicines/<int:regimen_id>/stop", methods=["GET", "POST"])
@@ -217,7 +226,7 @@ def stop_medicine(patient_id: int, regimen_id: int):
                 db.session, _nurse(), regimen, *stopped, utc_now())):
             flash(f"{_label(regimen)} has been stopped.")
             return _back_to(patient)
-    return render_template("patients/stop.html", form=form, patient=patient, regimen=regimen)
+    return _render("patients/stop.html", form=form, patient=patient, regimen=regimen)
 
 
 @bp.route("/<int:patient_id>/medicines/<int:regimen_id>/switch", methods=["GET", "POST"])
@@ -234,7 +243,7 @@ def switch_medicine(patient_id: int, regimen_id: int):
                 db.session, _nurse(), regimen, *stopped, new, utc_now(), plan_days=_plan_days())):
             flash(f"{_label(regimen)} has been switched to {_label(new)}.")
             return _back_to(patient)
-    return render_template("patients/medicine.html", form=form, patient=patient, regimen=regimen)
+    return _render("patients/medicine.html", form=form, patient=patient, regimen=regimen)
 
 
 @bp.route("/<int:patient_id>/medicines/<int:regimen_id>/dose-given", methods=["GET", "POST"])
@@ -252,7 +261,7 @@ def dose_given(patient_id: int, regimen_id: int):
                 db.session, _nurse(), regimen, given_on, utc_now(), plan_days=_plan_days())):
             flash(f"{_label(regimen)} given on {given_on:%-d %B %Y} has been recorded.")
             return _back_to(patient)
-    return render_template("patients/dose_given.html", form=form, patient=patient,
+    return _render("patients/dose_given.html", form=form, patient=patient,
                            regimen=regimen)  # fmt: skip
 
 
