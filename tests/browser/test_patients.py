@@ -105,7 +105,7 @@ def test_a_nurse_enrols_a_patient_sees_the_texts_pauses_and_resumes(page, live_a
     _fill_date(page, "first_dose_date", FIRST_DOSE)
     _submit(page, "Enrol patient")
     assert page.locator("h1").inner_text() == "Rosalind Example"
-    assert "Rosalind Example has been enrolled" in page.content()
+    assert "The patient has been enrolled" in page.content()
     texts = page.locator("table").inner_text()
     assert "Welcome text" in texts and "Dose reminder" in texts and "Planned" in texts
     assert "08:00" in texts
@@ -121,14 +121,14 @@ def test_a_nurse_enrols_a_patient_sees_the_texts_pauses_and_resumes(page, live_a
     assert_accessible(page)
     _fill_date(page, "paused_until", uk_today() + timedelta(days=7))
     _submit(page, "Pause texts")
-    assert "Texts to Rosalind Example are paused" in page.content()
+    assert "Texts to this patient are paused" in page.content()
     assert page.locator("strong.nhsuk-tag").first.inner_text() == "Paused"
     assert "Planned" not in page.locator("table").inner_text()
     assert "Not sent: paused" in page.locator("table").inner_text()
     assert_accessible(page)
 
     _submit(page, "Resume texts")
-    assert "Texts to Rosalind Example have started again" in page.content()
+    assert "Texts to this patient have started again" in page.content()
     assert page.locator("strong.nhsuk-tag").first.inner_text() == "Active"
     assert "Planned" in page.locator("table").inner_text()
 

@@ -29,6 +29,7 @@ from webapp.models.patients import Patient
 from webapp.patients import queries, records, regimens
 from webapp.patients.audit import log_patient_list_viewed
 from webapp.patients.details import check_past_date, check_pause_until, check_reason
+from webapp.reminders.medicines import MEDICINES, medicine
 
 PATIENTS_PER_PAGE = 25
 
@@ -104,14 +105,12 @@ def enrol():
             patient = records.enrol_patient(db.session, _nurse(), _nurse().fls_service, details,
                                             [regimen], utc_now(), plan_days=_plan_days())
             db.session.commit()
-            flash(f"{patient.full_name} has been enrolled. Their planned texts are below.")
+            flash("The patient has been enrolled. Their planned texts are below.")
             return redirect(url_for("patients.patient_record", patient_id=patient.id))
     return _render("patients/enrol.html", form=form)
 
 
 def _chosen_medicines(form) -> list[str]:
-    from webapp.reminders.medicines import MEDICINES
-
     return [form.medicine.data] if form.medicine.data in MEDICINES else []
 
 
@@ -137,7 +136,7 @@ def edit(patient_id: int):
             records.update_patient(db.session, _nurse(), patient, details, utc_now(),
                                    plan_days=_plan_days())  # fmt: skip
             db.session.commit()
-            flash(f"{patient.full_name}'s details have been changed.")
+            flash("The details have been changed.")
             return redirect(url_for("patients.patient_record", patient_id=patient.id))
     return _render("patients/edit.html", form=form, patient=patient)
 
@@ -153,7 +152,7 @@ def pause(patient_id: int):
             form.paused_until.errors = [problem]
         elif _changed(form, lambda: records.pause_patient(
                 db.session, _nurse(), patient, form.paused_until.data, utc_now())):
-            flash(f"Texts to {patient.full_name} are paused.")
+            flash("Texts to this patient are paused.")
             return _back_to(patient)
     return _render("patients/pause.html", form=form, patient=patient)
 
@@ -165,7 +164,7 @@ def resume(patient_id: int):
     form = ConfirmForm()
     if form.validate_on_submit() and _changed(form, lambda: records.resume_patient(
             db.session, _nurse(), patient, utc_now(), plan_days=_plan_days())):
-        flash(f"Texts to {patient.full_name} have started again.")
+        flash("Texts to this patient have started again.")
     elif form.form_errors:
         flash(form.form_errors[0])
     return _back_to(patient)
@@ -178,7 +177,7 @@ def opt_out(patient_id: int):
     form = ConfirmForm()
     if form.validate_on_submit() and _changed(form, lambda: records.opt_out_patient(
             db.session, _nurse(), patient, utc_now())):
-        flash(f"{patient.full_name} has been opted out: no more texts will be sent.")
+        flash("The patient has been opted out: no more texts will be sent.")
         return _back_to(patient)
     return _render("patients/opt_out.html", form=form, patient=patient)
 
@@ -194,7 +193,7 @@ def discharge(patient_id: int):
             form.reason.errors = [problem]
         elif _changed(form, lambda: records.discharge_patient(
                 db.session, _nurse(), patient, reason, utc_now())):
-            flash(f"{patient.full_name} has been discharged.")
+            flash("The patient has been discharged.")
             return _back_to(patient)
     return _render("patients/discharge.html", form=form, patient=patient)
 
@@ -209,7 +208,7 @@ def add_medicine(patient_id: int):
         regimen = checked_regimen(form, uk_today(), patient)
         if form_ok and regimen and _changed(form, lambda: regimens.add_regimen(
                 db.session, _nurse(), patient, regimen, utc_now(), plan_days=_plan_days())):
-            flash(f"{_label(regimen)} has been added for {patient.full_name}.")
+            flash(f"{_label(regimen)} has been added.")
             return _back_to(patient)
     return _render("patients/medicine.html", form=form, patient=patient, regimen=None)
 
@@ -281,8 +280,6 @@ def _stop_details(form, regimen):
 
 
 def _label(regimen) -> str:
-    from webapp.reminders.medicines import medicine
-
     return medicine(regimen.medicine).label
 
 
@@ -299,4 +296,6 @@ def _changed(form, change) -> bool:
 
 
 def _back_to(patient: Patient):
+    """To the patient's record. Messages on the way never name the patient: they ride in
+    the session cookie."""
     return redirect(url_for("patients.patient_record", patient_id=patient.id))
