@@ -37,12 +37,13 @@ def test_export_writes_one_row_a_reminder_with_uk_times(database, runner, tmp_pa
     assert result.output == f"Wrote 2 reminders to {output}.\n"
     sent, planned = _read(output)
     assert list(sent) == ["nhs_number", "medicine", "kind", "due_at", "status", "sent_at",
-                          "provider_sid", "error_code", "outcome"]  # fmt: skip
+                          "provider_sid", "error_code", "outcome", "late"]  # fmt: skip
     assert sent["nhs_number"] == "9434765919" and sent["medicine"] == "alendronic_acid_weekly"
     assert (sent["kind"], sent["status"]) == ("dose", "sent")
     assert sent["due_at"] == sent["sent_at"] == "2027-03-10T09:00:00+00:00"
     assert sent["provider_sid"].startswith("SM") and sent["error_code"] == sent["outcome"] == ""
     assert (planned["kind"], planned["status"], planned["sent_at"]) == ("book", "planned", "")
+    assert sent["late"] == planned["late"] == "no"
     assert planned["due_at"] == "2027-03-28T09:00:00+01:00"
     assert [p.name for p in tmp_path.iterdir()] == ["reminders.csv"]  # no temporary file left
 

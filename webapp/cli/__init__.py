@@ -11,6 +11,7 @@ def register_cli(app: Flask) -> None:
     from webapp.cli.risk import risk_cli
     from webapp.cli.scheduler import scheduler_cli
     from webapp.cli.seed import seed_cli
+    from webapp.cli.sms import sms_cli
     from webapp.cli.staff import staff_cli
 
     app.cli.add_command(groups_cli)
@@ -19,4 +20,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(risk_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(sms_cli)
     app.cli.add_command(staff_cli)

@@ -21,7 +21,7 @@ from webapp.models.patients import Patient, Regimen
 from webapp.models.reminders import Reminder, SmsMessage
 
 COLUMNS = ("nhs_number", "medicine", "kind", "due_at", "status", "sent_at", "provider_sid",
-           "error_code", "outcome")  # fmt: skip
+           "error_code", "outcome", "late")  # fmt: skip
 
 
 def uk_timestamp(moment: datetime | None) -> str:
@@ -34,7 +34,7 @@ def reminder_rows(session: Session, service_id: int | None = None) -> Iterator[t
     query = (
         select(Patient.nhs_number, Regimen.medicine, Reminder.kind, Reminder.send_at,
                Reminder.status, SmsMessage.sent_at, SmsMessage.provider_sid,
-               SmsMessage.error_code, Reminder.outcome)
+               SmsMessage.error_code, Reminder.outcome, Reminder.late)
         .join(Patient, Reminder.patient_id == Patient.id)
         .join(Regimen, Reminder.regimen_id == Regimen.id)
         .outerjoin(SmsMessage, Reminder.sms_message_id == SmsMessage.id)
@@ -43,9 +43,12 @@ def reminder_rows(session: Session, service_id: int | None = None) -> Iterator[t
     )  # fmt: skip
     if service_id is not None:
         query = query.where(Patient.fls_service_id == service_id)
-    for nhs, medicine, kind, due_at, status, sent_at, sid, code, outcome in session.execute(query):
+    for row in session.execute(query):
+        nhs, medicine, kind, due_at, status, sent_at, sid, code, outcome, late = row
+        # `late` is yes/no (csv_safe writes a bool so): whether the answer came after the
+        # follow-up or once counted as no response.
         yield (nhs, medicine, kind, uk_timestamp(due_at), status, uk_timestamp(sent_at), sid,
-               code, outcome)  # fmt: skip
+               code, outcome, bool(late))  # fmt: skip
 
 
 def write_reminders_csv(session: Session, path: Path, service_id: int | None = None) -> int:
@@ -54,6 +57,12 @@ def write_reminders_csv(session: Session, path: Path, service_id: int | None = N
     Returns how many rows. Raises OSError if the file cannot be written; nothing
     is left behind then.
     """
+    return write_csv_atomically(path, COLUMNS, reminder_rows(session, service_id))
+
+
+def write_csv_atomically(path: Path, columns: tuple[str, ...], rows) -> int:
+    """Write `columns` then `rows` (every cell defused) to a temporary file beside `path`,
+    then rename it into place; returns how many rows. On any failure nothing is left."""
     handle = tempfile.NamedTemporaryFile(
         "w", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False,
         encoding="utf-8", newline="",
@@ -61,9 +70,9 @@ def write_reminders_csv(session: Session, path: Path, service_id: int | None = N
     try:
         with handle:
             writer = csv_safe.writer(handle)
-            writer.writerow(COLUMNS)
+            writer.writerow(columns)
             count = 0
-            for row in reminder_rows(session, service_id):
+            for row in rows:
                 writer.writerow(row)
                 count += 1
             handle.flush()
