@@ -221,7 +221,7 @@ def _open_prompts(session, message, patient, now, settings) -> tuple[list[Remind
             Reminder.patient_id == patient.id,
             Reminder.kind.in_([*PROMPT_KINDS, *_ASKING_AGAIN]), Reminder.status.in_(_REACHED),
             Reminder.sms_message_id.is_not(None),
-            Reminder.send_at >= now - timedelta(days=settings.open_days), Reminder.send_at <= now,
+            Reminder.send_at >= now - timedelta(days=settings.open_days),
         ).order_by(Reminder.send_at.desc(), Reminder.id.desc())
     ).all()  # fmt: skip
     asked_again = {(r.regimen_id, r.due_on) for r in texts if r.kind in _ASKING_AGAIN}

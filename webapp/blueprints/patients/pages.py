@@ -37,6 +37,8 @@ KIND_NAMES = {
     "book": "Book the next dose", "clinic_due": "Dose due in clinic",
     "follow_up": "Follow-up", "later": "Reminder again (asked for)",
 }  # fmt: skip
+# A dose's outcome from the patient's reply (webapp/reminders/inbound.py) or its absence.
+ANSWER_NAMES = {"taken": "Taken", "missed": "Missed", "no_response": "No reply"}
 REMINDER_STATUS_NAMES = {
     "planned": "Planned", "sending": "Sending", "sent": "Sent", "delivered": "Delivered",
     "undelivered": "Not delivered", "failed": "Failed", "expired": "Too late, not sent",
@@ -127,6 +129,7 @@ def patient_page_context(session: Session, patient: Patient) -> dict:
         "reminders": queries.reminders_for(session, patient, today),
         "kind_names": KIND_NAMES,
         "reminder_status_names": REMINDER_STATUS_NAMES,
+        "answer_names": ANSWER_NAMES,
         "to_uk": to_uk,
         "detail_rows": detail_rows(patient),
     }
