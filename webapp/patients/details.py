@@ -34,6 +34,8 @@ _NAME = re.compile(r"[^\W\d_][\w .'’-]*")
 # Patients still enrolled for texts: a mobile number in use by one is refused for another.
 ENROLLED_STATUSES = (PatientStatus.ACTIVE, PatientStatus.PAUSED)
 
+DUPLICATE_NHS_NUMBER = "A patient with this NHS number is already enrolled in your service"
+
 
 @dataclass(frozen=True)
 class PatientEntry:
@@ -206,7 +208,7 @@ def _nhs_number(typed: str, rules: PatientRules, errors: dict) -> str | None:
     if rules.patient is not None:
         query = query.where(Patient.id != rules.patient.id)
     if rules.session.execute(query.limit(1)).first() is not None:
-        errors["nhs_number"] = "A patient with this NHS number is already enrolled in your service"
+        errors["nhs_number"] = DUPLICATE_NHS_NUMBER
     return digits
 
 

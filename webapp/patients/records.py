@@ -53,7 +53,7 @@ def enrol_patient(
 def update_patient(
     session: Session, nurse: StaffMember | None, patient: Patient, details: PatientDetails,
     now: datetime, *, plan_days: int,
-) -> None:
+) -> Patient:
     """Change a patient's details; their reminders are planned again for the new details."""
     before = patient_state(patient)
     _apply_details(patient, details, nurse, now)
@@ -62,6 +62,7 @@ def update_patient(
     log_patient_change(session, nurse, "update", patient, before, now)
     if patient.status == PatientStatus.ACTIVE:
         plan_for(session, patient, now, plan_days)
+    return patient
 
 
 def pause_patient(

@@ -279,3 +279,31 @@ def test_the_list_and_record_cost_the_same_queries_however_many_patients(
                                        first_dose_date=TODAY - timedelta(days=30))])
     assert _queries_for(app, client, "/patients/") == few_list
     assert _queries_for(app, client, f"/patients/{busy.id}") == few_record
+
+
+def test_the_same_nhs_number_enrolled_at_the_same_moment_is_a_form_error(
+    client, database, nurse
+):
+    """Another nurse's enrolment lands between our check and our insert: the unique
+    constraint refuses ours, and the nurse sees the usual message, not a 500."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from webapp.extensions import db
+
+    def enrol_the_same_number_elsewhere(*_args):
+        with Session(db.engine) as other:
+            service = other.merge(nurse.fls_service)
+            create_patient(other, service, nhs_number="943 476 5919", mobile="07700 900888")
+
+    event.listen(Session, "before_flush", enrol_the_same_number_elsewhere, once=True)
+    try:
+        page = post_form(client, "/patients/enrol", _enrol_form())
+    finally:
+        if event.contains(Session, "before_flush", enrol_the_same_number_elsewhere):
+            event.remove(Session, "before_flush", enrol_the_same_number_elsewhere)
+    assert error_messages(page) == [
+        "A patient with this NHS number is already enrolled in your service"
+    ]
+    names = database.scalars(select(Patient.first_name)).all()
+    assert len(names) == 1 and "Winifred" not in names

@@ -65,7 +65,7 @@ def checked_patient(form, service: FlsService, patient: Patient | None, today: d
     rules = PatientRules(session=db.session, service=service, today=today,
                          allow_drama=allow_drama_numbers(), patient=patient)  # fmt: skip
     details, errors = check_patient(entry, rules, medicines)
-    _add_errors(form, errors)
+    add_errors(form, errors)
     return details
 
 
@@ -92,11 +92,11 @@ def checked_regimen(form, today: date, patient: Patient | None = None,
     ):
         errors["medicine"] = "The patient is already on this medicine"
         regimen = None
-    _add_errors(form, errors)
+    add_errors(form, errors)
     return regimen
 
 
-def _add_errors(form, errors: dict[str, str]) -> None:
+def add_errors(form, errors: dict[str, str]) -> None:
     """Each message on its field, unless the form already found that field wrong."""
     for name, message in errors.items():
         if name in form and not form[name].errors:

@@ -3,6 +3,7 @@ calls one service and commits once. A patient outside the nurse's service is a 4
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from webapp.blueprints.patients import bp
 from webapp.blueprints.patients.forms import (
@@ -18,6 +19,7 @@ from webapp.blueprints.patients.forms import (
     SwitchForm,
 )
 from webapp.blueprints.patients.pages import (
+    add_errors,
     checked_patient,
     checked_regimen,
     patient_page_context,
@@ -28,7 +30,12 @@ from webapp.extensions import db
 from webapp.models.patients import Patient
 from webapp.patients import queries, records, regimens
 from webapp.patients.audit import log_patient_list_viewed
-from webapp.patients.details import check_past_date, check_pause_until, check_reason
+from webapp.patients.details import (
+    DUPLICATE_NHS_NUMBER,
+    check_past_date,
+    check_pause_until,
+    check_reason,
+)
 from webapp.reminders.medicines import MEDICINES, medicine
 
 PATIENTS_PER_PAGE = 25
@@ -101,13 +108,32 @@ def enrol():
         regimen = checked_regimen(form, today)
         medicines = [regimen.medicine] if regimen else _chosen_medicines(form)
         details = checked_patient(form, _nurse().fls_service, None, today, medicines)
-        if form_ok and details and regimen:
-            patient = records.enrol_patient(db.session, _nurse(), _nurse().fls_service, details,
-                                            [regimen], utc_now(), plan_days=_plan_days())
-            db.session.commit()
+        patient = form_ok and details and regimen and _saved(
+            form, records.enrol_patient, db.session, _nurse(), _nurse().fls_service, details,
+            [regimen], utc_now(), plan_days=_plan_days(),
+        )
+        if patient:
             flash("The patient has been enrolled. Their planned texts are below.")
             return redirect(url_for("patients.patient_record", patient_id=patient.id))
     return _render("patients/enrol.html", form=form)
+
+
+def _saved(form, change, *args, **kwargs) -> Patient | None:
+    """Make the change and commit it, returning the patient; None, with nothing saved,
+    if the NHS number is taken.
+
+    The NHS number was checked as free before; one enrolled by another nurse at the
+    same moment is caught by the database's unique constraint and shown as the
+    same error on the form, never a 500.
+    """
+    try:
+        patient = change(*args, **kwargs)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        add_errors(form, {"nhs_number": DUPLICATE_NHS_NUMBER})
+        return None
+    return patient
 
 
 def _chosen_medicines(form) -> list[str]:
@@ -132,10 +158,10 @@ def edit(patient_id: int):
         medicines = [regimen.medicine for regimen in patient.regimens
                      if regimen.is_current(today)]  # fmt: skip
         details = checked_patient(form, patient.fls_service, patient, today, medicines)
-        if form_ok and details:
-            records.update_patient(db.session, _nurse(), patient, details, utc_now(),
-                                   plan_days=_plan_days())  # fmt: skip
-            db.session.commit()
+        if form_ok and details and _saved(
+            form, records.update_patient, db.session, _nurse(), patient, details, utc_now(),
+            plan_days=_plan_days(),
+        ):
             flash("The details have been changed.")
             return redirect(url_for("patients.patient_record", patient_id=patient.id))
     return _render("patients/edit.html", form=form, patient=patient)
