@@ -29,4 +29,4 @@ def _never_cache(response):
     return response
 
 
-from webapp.blueprints.sms_outbox import views  # noqa: E402,F401  (routes attach to bp)
+from webapp.blueprints.sms_outbox import replies, views  # noqa: E402,F401  (routes attach to bp)
