@@ -84,6 +84,8 @@ class Config:
     REPLY_BURST_LIMIT = int(os.environ.get("REPLY_BURST_LIMIT", "5"))
     REPLY_BURST_WINDOW = timedelta(minutes=int(os.environ.get("REPLY_BURST_MINUTES", "10")))
     REPLY_OPEN_DAYS = int(os.environ.get("REPLY_OPEN_DAYS", "14"))
+    # The words of a reply are personal data: deleted after this long, the outcome kept.
+    REPLY_BODY_KEEP = timedelta(days=int(os.environ.get("REPLY_BODY_KEEP_DAYS", "90")))
     # Ofcom's drama mobiles (07700 900000 to 900999) pass as mobiles for demo and test
     # data (webapp/phones.py); production refuses them, as no one can be texted there.
     ALLOW_DRAMA_NUMBERS = True

@@ -10,7 +10,12 @@ from tests.reminders.factories import create_patient, create_regimen, create_rem
 from tests.reminders.inbound_support import new_sid, reply, sent_text
 from webapp.models import AuditEvent, InboundMessage, Reminder
 from webapp.models.patients import OptOutBy, PatientStatus
-from webapp.reminders.inbound import InvalidInboundMessage, later_time, receive_reply
+from webapp.reminders.inbound import (
+    InvalidInboundMessage,
+    forget_reply_bodies,
+    later_time,
+    receive_reply,
+)
 from webapp.reminders.medicines import MEDICINES
 from webapp.reminders.sending_times import SendingRules
 
@@ -264,3 +269,19 @@ def test_a_nul_character_or_an_overlong_body_is_kept_safely(database):
     result = reply(database, patient, "taken\x00" + " " * 3000 + "x", NOW)
     database.expire_all()
     assert result.message.body == "taken" + " " * 1595 and dose.outcome == "taken"
+
+
+def test_old_reply_words_are_deleted_and_what_they_meant_is_kept(database):
+    patient, _, dose = _dose(database)
+    old = reply(database, patient, "taken but my jaw hurts", NOW).message
+    recent = reply(database, patient, "what?", NOW + timedelta(days=89)).message
+    forgotten = forget_reply_bodies(database, NOW + timedelta(days=90, minutes=1),
+                                    timedelta(days=90))  # fmt: skip
+    database.commit()
+    database.expire_all()
+    assert forgotten == 1
+    assert (old.body, old.outcome, old.urgent, dose.outcome) == (None, "side_effect", True,
+                                                                 "taken")  # fmt: skip
+    assert recent.body == "what?"
+    assert forget_reply_bodies(database, NOW + timedelta(days=90, minutes=1),
+                               timedelta(days=90)) == 0  # twice: harmless

@@ -103,7 +103,8 @@ def test_the_plan_job_plans_what_dispatch_then_sends(app, database, frozen):
 def test_the_schedule_names_each_job_once_with_a_trigger():
     names = [job.name for job in jobs.SCHEDULE]
     assert len(names) == len(set(names))
-    assert set(names) == {"plan-ahead", "dispatch", "follow-ups", "sweep-messages"}
+    assert set(names) == {"plan-ahead", "dispatch", "follow-ups", "sweep-messages",
+                          "forget-replies"}  # fmt: skip
     assert all(job.trigger["trigger"] in {"interval", "cron"} for job in jobs.SCHEDULE)
     with pytest.raises(KeyError):
         jobs.job_named("no-such-job")

@@ -365,3 +365,15 @@ def _in_a_burst(session, message, now, settings) -> bool:
         )
     )  # fmt: skip
     return earlier >= settings.burst_limit
+
+
+def forget_reply_bodies(session: Session, now: datetime, keep_for: timedelta) -> int:
+    """Delete the words of replies received more than `keep_for` ago (personal data),
+    keeping what they meant (outcome, urgent, late) and the answer; returns how many."""
+    result = session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.received_at < now - keep_for, InboundMessage.body.is_not(None))
+        .values(body=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

@@ -87,6 +87,14 @@ def sweep_messages(app: Flask) -> dict[str, int]:
             "texts now unknown": unknown}  # fmt: skip
 
 
+def forget_old_replies(app: Flask) -> dict[str, int]:
+    """Delete the words of replies older than REPLY_BODY_KEEP, keeping their outcomes."""
+    from webapp.reminders.inbound import forget_reply_bodies
+
+    forgotten = forget_reply_bodies(db.session, utc_now(), app.config["REPLY_BODY_KEEP"])
+    return {"reply texts deleted": forgotten}
+
+
 SCHEDULE: tuple[Job, ...] = (
     # 05:30 UK time, before any sending hours start, and whenever the scheduler starts.
     Job("plan-ahead", plan_ahead, {"trigger": "cron", "hour": 5, "minute": 30}, at_start=True,
@@ -98,6 +106,8 @@ SCHEDULE: tuple[Job, ...] = (
         description="Send the reminders due now"),
     Job("sweep-messages", sweep_messages, {"trigger": "interval", "minutes": 10},
         description="Settle texts stuck in sending"),
+    Job("forget-replies", forget_old_replies, {"trigger": "cron", "hour": 4, "minute": 15},
+        description="Delete the words of old replies"),
 )  # fmt: skip
 
 
