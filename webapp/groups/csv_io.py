@@ -18,6 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp import csv_safe
+from webapp.csv_import import (
+    CsvFileError,
+    CsvRowsError,
+    RowProblem,
+    data_rows,
+    decode_csv,
+    read_header,
+)
 from webapp.groups import meetings
 from webapp.groups.listings import add_group, update_group
 from webapp.groups.validation import (
@@ -35,28 +43,12 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 
 
-class ListingFileError(ValueError):
-    """The file as a whole cannot be read: too big, not text, or the wrong columns."""
+class ListingFileError(CsvFileError):
+    """The listings file as a whole cannot be read."""
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    """One thing wrong with one row, with the line a spreadsheet would show it on."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"Line {self.line}, {self.column}: {self.message}"
-
-
-class ListingRowsError(ValueError):
-    """Some rows are wrong; nothing was imported."""
-
-    def __init__(self, problems: list[RowProblem]):
-        super().__init__(f"{len(problems)} problems in the file")
-        self.problems = problems
+class ListingRowsError(CsvRowsError):
+    """Some listing rows are wrong; nothing was imported."""
 
 
 @dataclass(frozen=True)
@@ -124,68 +116,20 @@ def read_listings(
     data: bytes, today: date, max_bytes: int = MAX_IMPORT_BYTES
 ) -> list[tuple[int, ListingDetails]]:
     """Every row of the file, checked: (line, details), or an error saying what is wrong."""
-    text = _decode(data, max_bytes)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = _header(reader)
+    reader = csv.reader(io.StringIO(decode_csv(data, max_bytes, ListingFileError), newline=""))
+    header = read_header(reader, COLUMNS, REQUIRED_COLUMNS, ListingFileError)
     rows, problems, seen = [], [], {}
-    line, listings_read = reader.line_num, 0
-    try:
-        for values in reader:
-            start, line = line + 1, reader.line_num
-            if not any(value.strip() for value in values):
-                continue
-            if listings_read >= MAX_IMPORT_ROWS:
-                raise ListingFileError(f"The file has more than {MAX_IMPORT_ROWS} listings")
-            listings_read += 1
-            details, row_problems = _check_row(start, header, values, today)
-            row_problems += _duplicate(start, details, seen)
-            problems += row_problems
-            if details is not None and not row_problems:
-                rows.append((start, details))
-    except csv.Error as error:
-        raise ListingFileError(f"Line {reader.line_num + 1} cannot be read: {error}") from None
+    for start, values in data_rows(reader, MAX_IMPORT_ROWS, "listings", ListingFileError):
+        details, row_problems = _check_row(start, header, values, today)
+        row_problems += _duplicate(start, details, seen)
+        problems += row_problems
+        if details is not None and not row_problems:
+            rows.append((start, details))
     if problems:
         raise ListingRowsError(problems)
     if not rows:
         raise ListingFileError("The file has column names but no listings")
     return rows
-
-
-def _decode(data: bytes, max_bytes: int) -> str:
-    if len(data) > max_bytes:
-        raise ListingFileError(
-            f"The file is too big: it must be {max_bytes // (1024 * 1024)} MB or smaller"
-        )
-    if not data.strip():
-        raise ListingFileError("The file is empty")
-    not_text = ListingFileError(
-        "The file is not a CSV text file. Save it as 'CSV UTF-8 (comma delimited)' and try again"
-    )
-    if b"\x00" in data:
-        raise not_text
-    try:
-        # utf-8-sig drops the byte-order mark Excel puts at the start.
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise not_text from None
-
-
-def _header(reader) -> list[str]:
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except (StopIteration, csv.Error):
-        raise ListingFileError("The file is empty") from None
-    unknown = [name for name in header if name not in COLUMNS]
-    if unknown:
-        raise ListingFileError(
-            "The first line must name the columns. Unknown: " + ", ".join(unknown[:5])
-        )
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise ListingFileError("The file has no column for: " + ", ".join(missing))
-    if len(set(header)) != len(header):
-        raise ListingFileError("A column name appears twice on the first line")
-    return header
 
 
 def _check_row(line: int, header: list[str], values: list[str], today: date):

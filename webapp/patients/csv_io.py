@@ -18,6 +18,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from webapp import csv_safe
 from webapp.clock import uk_today
+from webapp.csv_import import (
+    CsvFileError,
+    CsvRowsError,
+    RowProblem,
+    data_rows,
+    decode_csv,
+    read_header,
+)
 from webapp.models.patients import Patient
 from webapp.models.staff import FlsService, Role, StaffMember
 from webapp.patients.details import (
@@ -46,28 +54,12 @@ MAX_CELL_LENGTH = 254  # the longest column a cell is stored in (a nurse's email
 YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0"}
 
 
-class PatientFileError(ValueError):
-    """The file as a whole cannot be read: too big, not text, or the wrong columns."""
+class PatientFileError(CsvFileError):
+    """The patients file as a whole cannot be read."""
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    """One thing wrong with one row, on the line a spreadsheet shows it."""
-
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"Line {self.line}, {self.column}: {self.message}"
-
-
-class PatientRowsError(ValueError):
-    """Some rows are wrong; nothing was imported."""
-
-    def __init__(self, problems: list[RowProblem]):
-        super().__init__(f"{len(problems)} problems in the file")
-        self.problems = problems
+class PatientRowsError(CsvRowsError):
+    """Some patient rows are wrong; nothing was imported."""
 
 
 @dataclass
@@ -104,23 +96,15 @@ def read_patients(
     max_bytes: int = MAX_IMPORT_BYTES,
 ) -> list[_FilePatient]:
     """Every patient in the file, checked, or PatientFileError / PatientRowsError."""
-    reader = csv.reader(io.StringIO(_decode(data, max_bytes), newline=""))
-    header = _header(reader)
+    reader = csv.reader(io.StringIO(decode_csv(data, max_bytes, PatientFileError), newline=""))
+    header = read_header(reader, (*COLUMNS, *IGNORED_COLUMNS), REQUIRED_COLUMNS, PatientFileError)
     nurses = _nurses_by_email(session, service)
     patients: dict[str, _FilePatient] = {}
     problems: list[RowProblem] = []
-    line, rows = reader.line_num, 0
-    try:
-        for values in reader:
-            start, line = line + 1, reader.line_num
-            if not any(value.strip() for value in values):
-                continue
-            rows += 1
-            if rows > MAX_IMPORT_ROWS:
-                raise PatientFileError(f"The file has more than {MAX_IMPORT_ROWS} rows")
-            problems += _read_row(start, header, values, patients, nurses, today)
-    except csv.Error as error:
-        raise PatientFileError(f"Line {reader.line_num + 1} cannot be read: {error}") from None
+    rows = 0
+    for start, values in data_rows(reader, MAX_IMPORT_ROWS, "rows", PatientFileError):
+        rows += 1
+        problems += _read_row(start, header, values, patients, nurses, today)
     if not rows:
         raise PatientFileError("The file has column names but no patients")
     problems += _check_patients(session, patients.values(), service, today, allow_drama, nurses)
@@ -251,42 +235,6 @@ def _nurses_by_email(session: Session, service: FlsService) -> dict[str, int]:
         )
     )
     return {email.lower(): staff_id for email, staff_id in rows}
-
-
-def _decode(data: bytes, max_bytes: int) -> str:
-    if len(data) > max_bytes:
-        raise PatientFileError(
-            f"The file is too big: it must be {max_bytes // (1024 * 1024)} MB or smaller"
-        )
-    if not data.strip():
-        raise PatientFileError("The file is empty")
-    not_text = PatientFileError(
-        "The file is not a CSV text file. Save it as 'CSV UTF-8 (comma delimited)' and try again"
-    )
-    if b"\x00" in data:
-        raise not_text
-    try:
-        return data.decode("utf-8-sig")  # drops the byte-order mark Excel writes
-    except UnicodeDecodeError:
-        raise not_text from None
-
-
-def _header(reader) -> list[str]:
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except (StopIteration, csv.Error):
-        raise PatientFileError("The file is empty") from None
-    unknown = [name for name in header if name not in COLUMNS and name not in IGNORED_COLUMNS]
-    if unknown:
-        raise PatientFileError(
-            "The first line must name the columns. Unknown: " + ", ".join(unknown[:5])
-        )
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise PatientFileError("The file has no column for: " + ", ".join(missing))
-    if len(set(header)) != len(header):
-        raise PatientFileError("A column name appears twice on the first line")
-    return header
 
 
 def export_patients(session: Session, service: FlsService, today: date) -> tuple[str, int]:
