@@ -1,6 +1,8 @@
-"""Helpers the templates share: the error summary list and number wording."""
+"""Helpers the templates share: the error summary list, number wording and UK times."""
 
 from flask import Flask
+
+from webapp.clock import to_uk
 
 
 def error_list(form) -> list[dict]:
@@ -20,6 +22,15 @@ def error_list(form) -> list[dict]:
     return entries
 
 
+def uk_time(moment) -> str:
+    """A stored UTC time as UK clocks showed it, for example "2 Dec 2026, 09:00"."""
+    if moment is None:
+        return "Not yet"
+    local = to_uk(moment)
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
 def register_template_helpers(app: Flask) -> None:
     """Make the helpers available in every template."""
     app.jinja_env.globals["error_list"] = error_list
+    app.jinja_env.globals["uk_time"] = uk_time

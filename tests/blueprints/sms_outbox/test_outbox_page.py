@@ -156,3 +156,13 @@ def test_the_page_is_never_cached(nurse_client):
 def test_a_nurse_finds_the_page_from_her_account(nurse_client):
     page = get_page(nurse_client, "/staff/")
     assert page.find("a", href="/sms-outbox") is not None
+
+
+def test_a_text_the_offline_outbox_kept_does_not_read_as_sent(database, service, nurse_client):
+    patient = create_patient(database, service)
+    create_sent_message(database, patient, body="Kept text", provider_sid="OUTBOX41",
+                        sent_at=SUMMER_MORNING)  # fmt: skip
+
+    page = get_page(nurse_client, "/sms-outbox")
+
+    assert _rows(page)[0][2] == "Kept, not sent"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.accounts.audit import record_change
 from webapp.blueprints.sms_outbox import bp
-from webapp.blueprints.sms_outbox.views import OUTCOME_NAMES, _uk_time
+from webapp.blueprints.sms_outbox.views import OUTCOME_NAMES
 from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.models.patients import Patient
@@ -35,7 +35,7 @@ def replies_to_read():
         .limit(MOST_SHOWN)
     ).all()  # fmt: skip
     return render_template("sms_outbox/replies.html", replies=unread, form=MarkReadForm(),
-                           uk_time=_uk_time, outcome_names=OUTCOME_NAMES)  # fmt: skip
+                           outcome_names=OUTCOME_NAMES)  # fmt: skip
 
 
 @bp.route("/replies/<int:reply_id>/read", methods=["POST"])

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.blueprints.sms_outbox import bp
 from webapp.blueprints.sms_outbox.forms import PatientReplyForm
-from webapp.clock import to_uk, utc_now
+from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.models.patients import Patient
 from webapp.models.reminders import SmsMessage
@@ -19,6 +19,7 @@ from webapp.patients.queries import patient_for_nurse
 from webapp.phones import national_format
 from webapp.reminders import conversations
 from webapp.reminders.inbound import receive_reply, reply_settings
+from webapp.sms.outbox import OUTBOX_SID_PREFIX
 
 TEXTS_PER_PAGE = 50
 
@@ -50,7 +51,7 @@ def outbox():
     )
     return render_template(
         "sms_outbox/outbox.html", page=page, offline=current_app.config["SMS_BACKEND"] == "outbox",
-        status_label=_status_label, uk_time=_uk_time, national_format=national_format,
+        status_label=_status_label, national_format=national_format,
     )
 
 
@@ -67,16 +68,12 @@ def _texts_for_service(service_id: int) -> Select:
     )
 
 
-def _status_label(status: str) -> tuple[str, str]:
+def _status_label(message: SmsMessage) -> tuple[str, str]:
+    """How a text's status reads to a nurse; one the offline outbox kept was never sent."""
+    if message.provider_sid and message.provider_sid.startswith(OUTBOX_SID_PREFIX):
+        return ("Kept, not sent", "grey")
+    status = message.status
     return STATUS_LABELS.get(status, (status.replace("_", " ").capitalize(), "grey"))
-
-
-def _uk_time(moment) -> str:
-    """A stored UTC time as UK clocks showed it, for example 2 Dec 2026, 09:00."""
-    if moment is None:
-        return "Not yet"
-    local = to_uk(moment)
-    return f"{local.day} {local:%b %Y, %H:%M}"
 
 
 @bp.route("/patients/<int:patient_id>", methods=["GET", "POST"])
@@ -94,7 +91,7 @@ def conversation(patient_id: int):
         flash("The reply has been received as if the patient had sent it.")
         return redirect(url_for("sms_outbox.conversation", patient_id=patient.id))
     return render_template(
-        "sms_outbox/conversation.html", patient=patient, form=form, uk_time=_uk_time,
+        "sms_outbox/conversation.html", patient=patient, form=form,
         entries=conversations.conversation(db.session, patient), outcome_name=_outcome_name,
     )  # fmt: skip
 
