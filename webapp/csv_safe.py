@@ -11,8 +11,11 @@ Importers call `undefuse_cell` on every cell, so an exported file imports again.
 """
 
 import csv
+import os
 import re
+import tempfile
 from datetime import date, datetime
+from pathlib import Path
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DEFUSING_MARK = "'"
@@ -60,3 +63,27 @@ class SafeWriter:
 def writer(file, **options) -> SafeWriter:
     """A CSV writer for `file` (options as for `csv.writer`) that defuses formulas."""
     return SafeWriter(file, **options)
+
+
+def write_csv_atomically(path: Path, columns: tuple[str, ...], rows) -> int:
+    """Write `columns` then `rows` (every cell defused) to a temporary file beside `path`,
+    then rename it into place; returns how many rows. On any failure nothing is left."""
+    handle = tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False,
+        encoding="utf-8", newline="",
+    )  # fmt: skip
+    try:
+        with handle:
+            csv_writer = writer(handle)
+            csv_writer.writerow(columns)
+            count = 0
+            for row in rows:
+                csv_writer.writerow(row)
+                count += 1
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return count

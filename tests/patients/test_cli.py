@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.accounts.factories import create_fls_service
@@ -63,6 +64,25 @@ def test_an_unknown_or_ambiguous_service_is_refused(runner, database, tmp_path):
                                  str(tmp_path / "x.csv")])  # fmt: skip
     assert result.exit_code == 1
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("typed", ["²", "１２", "99999999999999999999", "-1", ""])
+def test_a_service_no_record_could_have_is_a_clear_error(runner, database, tmp_path, typed):
+    result = runner.invoke(args=["patients", "export", "--service", typed, "--output",
+                                 str(tmp_path / "x.csv")])  # fmt: skip
+    assert result.exit_code == 1
+    assert f"No service has the id or name {typed!r}" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_an_export_to_a_missing_folder_is_a_clear_error(runner, database, tmp_path):
+    service = create_fls_service(database, name="CLI FLS")
+    missing = tmp_path / "no-such-folder" / "patients.csv"
+    result = runner.invoke(args=["patients", "export", "--service", str(service.id),
+                                 "--output", str(missing)])  # fmt: skip
+    assert result.exit_code == 1
+    assert f"There is no folder {missing.parent}" in result.output
+    assert not missing.parent.exists()
 
 
 def test_an_unreadable_file_is_refused_whole(runner, database, tmp_path):

@@ -76,7 +76,7 @@ def test_an_unknown_service_is_a_clear_error_and_leaves_the_old_file(database, r
         arguments = ["reminders", "export", "-o", str(output), "--service", service]
         result = runner.invoke(args=arguments)
         assert result.exit_code == 1
-        assert f"No single FLS service has the id or name '{service}'" in result.output
+        assert f"No service has the id or name '{service}'" in result.output
         assert "Traceback" not in result.output
     assert output.read_text() == "an earlier export\n"
 

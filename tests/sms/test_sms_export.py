@@ -76,7 +76,7 @@ def test_a_missing_folder_or_unknown_service_is_a_clear_error(database, runner, 
     assert result.exit_code == 1 and "There is no folder" in result.output
     result = runner.invoke(args=["sms", "export", "-o", str(tmp_path / "x.csv"),
                                  "--service", "No Such Service"])  # fmt: skip
-    assert result.exit_code == 1 and "No single FLS service" in result.output
+    assert result.exit_code == 1 and "No service has the id or name" in result.output
     assert list(tmp_path.iterdir()) == []
 
 

@@ -6,11 +6,10 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
+from webapp.cli.services import find_service, write_export
 from webapp.clock import uk_today, utc_now
 from webapp.extensions import db
-from webapp.models.staff import FlsService
 from webapp.patients import csv_io
 from webapp.patients.details import drama_numbers_allowed
 
@@ -25,24 +24,6 @@ def plan_days() -> int:
 def allow_drama_numbers() -> bool:
     """Ofcom's drama mobiles pass everywhere but production (demo and test data)."""
     return drama_numbers_allowed(current_app.config)
-
-
-def find_service(typed: str) -> FlsService:
-    """The service with this id or exactly this name, or a ClickException saying which exist."""
-    typed = typed.strip()
-    service = db.session.get(FlsService, int(typed)) if typed.isdigit() else None
-    if service is None:
-        matches = list(db.session.scalars(select(FlsService).where(FlsService.name == typed)))
-        if len(matches) > 1:
-            ids = ", ".join(str(match.id) for match in matches)
-            raise click.ClickException(f"More than one service is called {typed!r}: use its id "
-                                       f"({ids})")  # fmt: skip
-        service = matches[0] if matches else None
-    if service is None:
-        raise click.ClickException(
-            f"No service has the id or name {typed!r}. See the services at /admin/fls-services"
-        )
-    return service
 
 
 @patients_cli.command("import")
@@ -78,8 +59,8 @@ def import_patients(path: Path, service_name: str) -> None:
 def export_patients(service_name: str, output: Path) -> None:
     """Write a service's patients and current medicines as CSV, as the import reads it."""
     service = find_service(service_name)
-    body, rows = csv_io.export_patients(db.session, service, uk_today())
-    output.write_text(body, encoding="utf-8", newline="")
+    rows = write_export(output, lambda path: csv_io.write_patients_csv(
+        db.session, service, uk_today(), path))  # fmt: skip
     click.echo(f"Wrote {rows} rows (one a current medicine) for {service.name} to {output}.")
 
 

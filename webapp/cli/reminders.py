@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
 
+from webapp.cli.services import find_service, write_export
 from webapp.clock import utc_now
 from webapp.extensions import db
 
@@ -68,30 +68,6 @@ def export_reminders(output: Path, service: str | None) -> None:
     """Write every reminder as CSV, one row a reminder, times in UK time."""
     from webapp.reminders.export import write_reminders_csv
 
-    service_id = _service_id(service) if service is not None else None
-    if not output.parent.is_dir():
-        raise click.ClickException(
-            f"There is no folder {output.parent}: make it first, or choose another place."
-        )
-    try:
-        count = write_reminders_csv(db.session, output, service_id)
-    except OSError as error:
-        raise click.ClickException(f"Could not write {output}: {error.strerror}.") from None
+    service_id = find_service(service).id if service is not None else None
+    count = write_export(output, lambda path: write_reminders_csv(db.session, path, service_id))
     click.echo(f"Wrote {count} reminders to {output}.")
-
-
-def _service_id(text: str) -> int:
-    """The id of the FLS service with this id or exact name; a clear error if none."""
-    from webapp.models.staff import FlsService
-
-    query = select(FlsService.id).where(FlsService.name == text)
-    if text.isascii() and text.isdigit() and len(text) < 10:  # fits any database's integer
-        query = select(FlsService.id).where(
-            (FlsService.id == int(text)) | (FlsService.name == text)
-        )
-    found = db.session.scalars(query).all()
-    if len(found) != 1:
-        raise click.ClickException(
-            f"No single FLS service has the id or name {text!r}. Nothing was written."
-        )
-    return found[0]

@@ -16,16 +16,9 @@ sms_cli = AppGroup("sms", help="Texts sent to and received from patients.")
 @click.option("--service", help="A service's id or exact name (every service when omitted).")
 def export_sms(output: Path, service: str | None) -> None:
     """Write every text in and out as CSV, one row a message, in time order (UK time)."""
-    from webapp.cli.reminders import _service_id
+    from webapp.cli.services import find_service, write_export
     from webapp.reminders.sms_export import write_sms_csv
 
-    service_id = _service_id(service) if service is not None else None
-    if not output.parent.is_dir():
-        raise click.ClickException(
-            f"There is no folder {output.parent}: make it first, or choose another place."
-        )
-    try:
-        count = write_sms_csv(db.session, output, service_id)
-    except OSError as error:
-        raise click.ClickException(f"Could not write {output}: {error.strerror}.") from None
+    service_id = find_service(service).id if service is not None else None
+    count = write_export(output, lambda path: write_sms_csv(db.session, path, service_id))
     click.echo(f"Wrote {count} messages to {output}.")

@@ -10,8 +10,10 @@ columns plus `status`, which the import ignores, so the two round-trip.
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -242,18 +244,30 @@ def export_patients(session: Session, service: FlsService, today: date) -> tuple
     output = io.StringIO(newline="")
     writer = csv_safe.writer(output, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
+    rows = 0
+    for row in patient_rows(session, service, today):
+        writer.writerow(row)
+        rows += 1
+    return output.getvalue(), rows
+
+
+def write_patients_csv(session: Session, service: FlsService, today: date, path: Path) -> int:
+    """Write the export to `path`, beside it first and renamed into place; the row count."""
+    rows = patient_rows(session, service, today)
+    return csv_safe.write_csv_atomically(path, EXPORT_COLUMNS, rows)
+
+
+def patient_rows(session: Session, service: FlsService, today: date) -> Iterator[list[str]]:
+    """One row a current regimen of each of the service's patients, by name."""
     patients = session.scalars(
         select(Patient).where(Patient.fls_service_id == service.id)
         .options(selectinload(Patient.regimens), selectinload(Patient.named_nurse))
         .order_by(Patient.last_name, Patient.first_name, Patient.id)
     )  # fmt: skip
-    rows = 0
     for patient in patients:
         for regimen in patient.regimens:
             if regimen.is_current(today):
-                writer.writerow(_export_row(patient, regimen))
-                rows += 1
-    return output.getvalue(), rows
+                yield _export_row(patient, regimen)
 
 
 def _export_row(patient: Patient, regimen) -> list[str]:

@@ -6,8 +6,6 @@ and renamed into place, so a reader never sees half a file, and a failure leaves
 any earlier export as it was. Every cell goes through webapp.csv_safe.
 """
 
-import os
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -57,28 +55,4 @@ def write_reminders_csv(session: Session, path: Path, service_id: int | None = N
     Returns how many rows. Raises OSError if the file cannot be written; nothing
     is left behind then.
     """
-    return write_csv_atomically(path, COLUMNS, reminder_rows(session, service_id))
-
-
-def write_csv_atomically(path: Path, columns: tuple[str, ...], rows) -> int:
-    """Write `columns` then `rows` (every cell defused) to a temporary file beside `path`,
-    then rename it into place; returns how many rows. On any failure nothing is left."""
-    handle = tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False,
-        encoding="utf-8", newline="",
-    )  # fmt: skip
-    try:
-        with handle:
-            writer = csv_safe.writer(handle)
-            writer.writerow(columns)
-            count = 0
-            for row in rows:
-                writer.writerow(row)
-                count += 1
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return count
+    return csv_safe.write_csv_atomically(path, COLUMNS, reminder_rows(session, service_id))

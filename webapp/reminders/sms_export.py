@@ -16,10 +16,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.csv_safe import write_csv_atomically
 from webapp.models.patients import Patient
 from webapp.models.reminders import Reminder, SmsMessage
 from webapp.models.replies import InboundMessage, ReplyChannel
-from webapp.reminders.export import uk_timestamp, write_csv_atomically
+from webapp.reminders.export import uk_timestamp
 from webapp.sms.outbox import OUTBOX_SID_PREFIX  # the offline outbox's texts have SIDs OUTBOX<id>
 
 COLUMNS = ("time", "direction", "nhs_number", "kind", "outcome", "urgent", "status")
