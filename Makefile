@@ -27,6 +27,7 @@ bench: $(BIN)/.dev node_modules/.installed
 	$(BIN)/python bench/selfcheck.py
 	$(BIN)/python bench/groups.py
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/inbound.py
 
 install: $(BIN)/.runtime node_modules/.installed
 
