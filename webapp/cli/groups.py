@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from webapp.cli.imports import import_file
 from webapp.clock import uk_today
 from webapp.extensions import db
 from webapp.groups import csv_io
@@ -22,21 +23,8 @@ def import_listings(path: Path) -> None:
             f"{path.name} is too big: it must be "
             f"{csv_io.MAX_IMPORT_BYTES // (1024 * 1024)} MB or smaller. Nothing was imported."
         )
-    with path.open("rb") as handle:
-        data = handle.read(csv_io.MAX_IMPORT_BYTES + 1)
-    try:
-        result = csv_io.import_listings(db.session, data, uk_today(), actor=None)
-    except csv_io.ListingFileError as error:
-        db.session.rollback()
-        raise click.ClickException(f"{path.name}: {error}. Nothing was imported.") from None
-    except csv_io.ListingRowsError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(
-            f"{path.name} has {len(error.problems)} problems. Nothing was imported."
-        ) from None
-    db.session.commit()
+    result = import_file(path, csv_io.MAX_IMPORT_BYTES, lambda data: csv_io.import_listings(
+        db.session, data, uk_today(), actor=None))  # fmt: skip
     click.echo(f"Imported {path.name}: {result.added} listings added, {result.updated} changed.")
     for passed in result.passed_meetings:
         click.echo(str(passed))

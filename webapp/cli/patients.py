@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from webapp.cli.imports import import_file
 from webapp.cli.services import find_service, write_export
 from webapp.clock import uk_today, utc_now
 from webapp.extensions import db
@@ -32,22 +33,9 @@ def allow_drama_numbers() -> bool:
 def import_patients(path: Path, service_name: str) -> None:
     """Enrol the patients in a CSV file: all of them, or none (docs/patients-csv.md)."""
     service = find_service(service_name)
-    with path.open("rb") as handle:
-        data = handle.read(csv_io.MAX_IMPORT_BYTES + 1)
-    try:
-        result = csv_io.import_patients(db.session, data, service, utc_now(),
-                                        allow_drama=allow_drama_numbers(), plan_days=plan_days())
-    except csv_io.PatientFileError as error:
-        db.session.rollback()
-        raise click.ClickException(f"{path.name}: {error}. Nothing was imported.") from None
-    except csv_io.PatientRowsError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        raise click.ClickException(
-            f"{path.name} has {len(error.problems)} problems. Nothing was imported."
-        ) from None
-    db.session.commit()
+    result = import_file(path, csv_io.MAX_IMPORT_BYTES, lambda data: csv_io.import_patients(
+        db.session, data, service, utc_now(), allow_drama=allow_drama_numbers(),
+        plan_days=plan_days()))  # fmt: skip
     click.echo(f"Imported {path.name} into {service.name}: {result.patients} patients enrolled, "
                f"with {result.regimens} medicines.")  # fmt: skip
 
