@@ -1,6 +1,13 @@
 """Database models. Import them from here so Alembic sees every table."""
 
 from webapp.models.base import Base
+from webapp.models.follow_up import (
+    Contact,
+    ContactKind,
+    PatientMeasures,
+    WorklistEntry,
+    WorklistHandled,
+)
 from webapp.models.groups import SupportGroup
 from webapp.models.patients import OptOutBy, Patient, PatientStatus, Regimen
 from webapp.models.reminders import Reminder, ReminderKind, ReminderStatus, SmsMessage
@@ -20,10 +27,13 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CompletedCheckCount",
+    "Contact",
+    "ContactKind",
     "FlsService",
     "FlsServiceDistrict",
     "InboundMessage",
     "OptOutBy",
+    "PatientMeasures",
     "Patient",
     "PatientStatus",
     "Regimen",
@@ -37,4 +47,6 @@ __all__ = [
     "SmsMessage",
     "StaffMember",
     "SupportGroup",
+    "WorklistEntry",
+    "WorklistHandled",
 ]
