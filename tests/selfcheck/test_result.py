@@ -29,7 +29,7 @@ def test_risk_in_words(percent, words):
 
 
 @pytest.mark.parametrize("percent, figures", [(0.2, 0), (0.5, 1), (4.6, 5), (45.4, 45),
-                                              (99.7, 100)])
+                                              (99.7, 100), (0.46, 1), (0.449, 0), (9.96, 10)])
 def test_figures_coloured_in(percent, figures):
     assert people_affected(percent) == figures
 

@@ -167,7 +167,7 @@ class WorklistReason:
 
 @dataclass(frozen=True)
 class MonthCoverage:
-    """One calendar month of a patient's chart: days covered by a confirmed dose of the days measured."""
+    """One month of a patient's chart: days covered by a confirmed dose, of the days measured."""
 
     month: date  # the first day of the month
     days_covered: int

@@ -86,8 +86,13 @@ def people_in_100(percent: float) -> str:
 
 
 def people_affected(percent: float) -> int:
-    """How many of 100 figures to colour in for a risk: the nearest whole number, 0 to 100."""
-    whole = Decimal(repr(percent)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    """How many of 100 figures to colour in for a risk: the nearest whole number, 0 to 100.
+
+    Rounded from the tenths the words show, so the picture keeps the rule its key
+    states: 0.46 reads "about 0.5 in 100" and colours 1 in, not 0.
+    """
+    tenths = Decimal(repr(percent)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    whole = tenths.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
     return max(0, min(100, int(whole)))
 
 

@@ -196,8 +196,26 @@ def test_a_result_with_no_yes_answers_says_none_changed_the_numbers(client):
 def test_an_icon_array_with_no_one_coloured_in_says_why(client):
     page = see_result(client, age={"age": "60"}, sex={"sex": "male"})
     hip_key = page.find("h3", string="A hip fracture").find_next("ul", class_="bonecheck-icon-key")
-    assert "No one is coloured in, because it is fewer than 1 in 100 people" in hip_key.get_text()
-    assert not page.select("svg#hip .affected, svg[aria-labelledby=hip-title] .affected")
+    words = page.find("h3", string="A hip fracture").find_next("p").strong.get_text()
+    assert (f"Each figure is 1 person. {words} is rounded to the nearest whole person: "
+            "no one coloured in.") in " ".join(hip_key.get_text().split())
+    assert not page.select("svg[aria-labelledby=hip-title] .affected")
+
+
+def test_every_picture_states_the_same_rounding_rule_as_its_words(client):
+    """0.5 and over rounds up to one person, below it to none: one rule, said in each key."""
+    page = see_result(client)
+    for heading, picture in (("A break of the hip, spine, wrist or shoulder bone (major "
+                              "osteoporotic fracture)", "major-osteoporotic"),
+                             ("A hip fracture", "hip")):
+        words = page.find("h3", string=heading).find_next("p").strong.get_text()
+        coloured = len(page.select(f"svg[aria-labelledby={picture}-title] .affected"))
+        tenths = float(words.split()[1])
+        assert coloured == int(tenths + 0.5)
+        key = " ".join(page.select_one(f"svg[aria-labelledby={picture}-title]")
+                       .find_next("ul").get_text().split())
+        who = "no one" if coloured == 0 else f"{coloured} {'person' if coloured == 1 else 'people'}"
+        assert f"{words} is rounded to the nearest whole person: {who} coloured in." in key
 
 
 def test_the_result_lists_only_what_the_womans_equations_use(client):
