@@ -67,9 +67,10 @@ def test_an_empty_answer_gets_the_error_summary_linked_to_the_field(client, ques
         ("67.5", "Age must be a whole number, like 67"),
         ("-67", "Age must be a whole number, like 67"),
         ("٦٧", "Age must be a whole number, like 67"),
-        ("17", "Age must be between 18 and 120"),
-        ("121", "Age must be between 18 and 120"),
-        ("9" * 400, "Age must be between 18 and 120"),
+        ("0", "This check is for people aged 50 and over. Enter your age in years, like 67"),
+        ("17", "This check is for people aged 50 and over. Enter your age in years, like 67"),
+        ("121", "Age must be 120 or under. Enter your age in years, like 67"),
+        ("9" * 400, "Age must be 120 or under. Enter your age in years, like 67"),
     ],
 )
 def test_age_errors(client, typed, message):
@@ -336,7 +337,9 @@ def test_age_from_date_of_birth_keeps_the_age_and_forgets_the_date(client):
         ({"day": "1", "month": "1", "year": "58"}, "Year must include 4 numbers, like 1958"),
         ({"day": "1", "month": "1", "year": "2026"}, "Date of birth must be in the past"),
         ({"day": "1", "month": "1", "year": "2020"},
-         "Check your date of birth: you must be 18 to 120 years old"),
+         "Check your date of birth. This check is for people aged 50 and over"),
+        ({"day": "1", "month": "1", "year": "1900"},
+         "Check your date of birth. Age must be 120 or under"),
     ],
 )
 def test_date_of_birth_errors(client, data, message):

@@ -27,6 +27,18 @@ WEIGHT_IMPERIAL_RANGE = (5, 39)
 
 
 # Age ---------------------------------------------------------------------------------------
+def _age_problem(years: int) -> str | None:
+    """Why an age cannot be right, in words that fit a check for people over 50."""
+    lowest, highest = AGE_RANGE
+    if years < lowest:
+        # A child's age is almost always a slip ("7" for "72"); the range itself means
+        # nothing to the person, so say who the check is for.
+        return "This check is for people aged 50 and over"
+    if years > highest:
+        return f"Age must be {highest} or under"
+    return None
+
+
 class AgeForm(Question):
     question = "How old are you?"
     age = StringField(question, description=advice.AGE_HINT)
@@ -42,9 +54,9 @@ class AgeForm(Question):
         years = measurements.read_whole_number(field.data)
         if years is None:
             raise ValidationError("Age must be a whole number, like 67")
-        lowest, highest = AGE_RANGE
-        if not lowest <= years <= highest:
-            raise ValidationError(f"Age must be between {lowest} and {highest}")
+        problem = _age_problem(years)
+        if problem:
+            raise ValidationError(f"{problem}. Enter your age in years, like 67")
 
     def answer(self):
         years = measurements.read_whole_number(self.age.data)
@@ -82,11 +94,9 @@ class DateOfBirthForm(Question):
             return self.day, "Date of birth must be a real date"
         if born >= self.today:
             return self.day, "Date of birth must be in the past"
-        lowest, highest = AGE_RANGE
-        if not lowest <= measurements.age_on(born, self.today) <= highest:
-            return self.year, (
-                f"Check your date of birth: you must be {lowest} to {highest} years old"
-            )
+        problem = _age_problem(measurements.age_on(born, self.today))
+        if problem:
+            return self.year, f"Check your date of birth. {problem}"
         return None
 
     def answer(self):
