@@ -16,6 +16,7 @@ from webapp.risk import (
     risk_factors_used,
     yes_answers,
 )
+from webapp.risk.guidance import CURRENT_SMOKER_CATEGORIES, OVER_14_UNITS_A_WEEK_CATEGORIES
 from webapp.selfcheck import advice
 from webapp.selfcheck.answers import (
     CHECK_DESIGNED_FROM_AGE,
@@ -120,6 +121,8 @@ class CheckResult:
     reasons_outside_numbers: bool
     broken_bone_lead: bool
     low_bmi: bool
+    # "What you can do now": only the advice that applies to this person, each said once.
+    things_to_do: tuple[str, ...] = ()
 
     @property
     def major_osteoporotic_words(self) -> str:
@@ -189,7 +192,22 @@ def work_out_result(answers: dict) -> CheckResult:
         reasons_outside_numbers=bool(other_risk_factors(answers)),
         broken_bone_lead=profile.previous_fracture and profile.age >= CHECK_DESIGNED_FROM_AGE,
         low_bmi=AssessmentReason.LOW_BMI in nice_reasons,
+        things_to_do=things_to_do(profile),
     )
+
+
+def things_to_do(profile) -> tuple[str, ...]:
+    """What anyone can do now, leaving out advice about falls, smoking or drinking for a
+    person whose answers say it does not apply to them."""
+    applies = (
+        (advice.DO_EXERCISE, True),
+        (advice.DO_FALLS, profile.falls),
+        (advice.DO_CALCIUM, True),
+        (advice.DO_VITAMIN_D, True),
+        (advice.DO_SMOKING, profile.smoking in CURRENT_SMOKER_CATEGORIES),
+        (advice.DO_ALCOHOL, profile.alcohol in OVER_14_UNITS_A_WEEK_CATEGORIES),
+    )
+    return tuple(text for text, applies_here in applies if applies_here)
 
 
 def _both(effect: FactorEffect) -> tuple[Effect, Effect]:

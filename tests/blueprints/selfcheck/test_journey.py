@@ -401,3 +401,27 @@ def test_the_result_is_shown_even_if_the_count_fails(client, monkeypatch):
 @pytest.mark.parametrize("page", ["check-your-answers", "result", "summary"])
 def test_pages_after_the_questions_redirect_when_nothing_is_answered(client, page):
     assert client.get(url(page)).headers["Location"] == url("age")
+
+
+def _things_to_do(page) -> list[str]:
+    heading = page.find("h2", string="What you can do now")
+    return [" ".join(item.get_text().split()) for item in heading.find_next("ul").find_all("li")]
+
+
+def test_what_you_can_do_now_leaves_out_falls_smoking_and_drinking_when_they_do_not_apply(client):
+    """The woman of 65 has not fallen, never smoked and does not drink."""
+    things = _things_to_do(see_result(client))
+    assert things == [advice.DO_EXERCISE, advice.DO_CALCIUM, advice.DO_VITAMIN_D]
+
+
+def test_what_you_can_do_now_gives_the_falls_smoking_and_drinking_advice_that_applies(client):
+    page = see_result(client, falls={"falls": "yes"}, smoking={"smoking": "3"},
+                      alcohol={"alcohol": "4"})
+    assert _things_to_do(page) == [advice.DO_EXERCISE, advice.DO_FALLS, advice.DO_CALCIUM,
+                                   advice.DO_VITAMIN_D, advice.DO_SMOKING, advice.DO_ALCOHOL]
+
+
+def test_someone_who_used_to_smoke_and_drinks_a_little_gets_no_advice_to_stop(client):
+    page = see_result(client, smoking={"smoking": "1"}, alcohol={"alcohol": "1"})
+    things = _things_to_do(page)
+    assert advice.DO_SMOKING not in things and advice.DO_ALCOHOL not in things
