@@ -22,6 +22,9 @@ class RegimenFacts:
     last_given_date: date | None  # clinic medicines: the last dose the nurse recorded
     stopped_on: date | None
     switched_to_id: int | None
+    # Daily medicines: a text every day (each answer covers its day) rather than the
+    # weekly check-in (each answer covers the 7 days before it).
+    daily_texts: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,9 @@ class PromptFacts:
     id: int
     regimen_id: int
     kind: str  # a ReminderKind: dose, check_in, clinic_due, book, welcome, follow_up, later
-    due_on: date  # the dose's date; the week's first day for a check-in
+    # The dose's date. A weekly check-in goes on `due_on` and asks about the week just
+    # gone, the 7 days before it (webapp.reminders.schedule.check_in_dates).
+    due_on: date
     sent_on: date | None  # when it went; None if it never did (planned, skipped, expired…)
     status: str  # a ReminderStatus
     outcome: str | None  # taken, missed, no_response, or None while unanswered
@@ -192,3 +197,22 @@ class PatientSummary:
     kpi_10: KpiResult
     kpi_11: KpiResult
     worklist: tuple[WorklistReason, ...]
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A count out of a count, as the overview shows it: "41 of 52 (79%)".
+
+    Kept as two whole numbers, not a fraction, so a figure can always show what
+    it was made from (the FLS-DB reports numerator and denominator beside each rate).
+    """
+
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> float | None:
+        """The rate as a percentage; None when there is nobody to count."""
+        if self.denominator == 0:
+            return None
+        return 100 * self.numerator / self.denominator
