@@ -89,6 +89,8 @@ def test_a_date_that_does_not_exist_is_refused():
         ("5 FT 4 IN", TwoParts(5, 4)), ("5ft4in", TwoParts(5, 4)), ("5 foot 4", TwoParts(5, 4)),
         ("5ft, 4in", TwoParts(5, 4)), ("5ft 4.5in", TwoParts(5, 4.5)), ("6ft", TwoParts(6, 0)),
         (" 5 ft. 4 in. ", TwoParts(5, 4)),
+        # Inches alone, as feet and inches: 64 = 5 x 12 + 4.
+        ("64 inches", TwoParts(5, 4)), ("64in", TwoParts(5, 4)), ("60.5\"", TwoParts(5, 0.5)),
     ],
 )
 def test_feet_and_inches_as_people_write_them(text, parts):
@@ -101,6 +103,8 @@ def test_feet_and_inches_as_people_write_them(text, parts):
         ("10st 7", TwoParts(10, 7)), ("10 st 7 lb", TwoParts(10, 7)),
         ("10st7lbs", TwoParts(10, 7)), ("10 stone 7 pounds", TwoParts(10, 7)),
         ("10 Stone", TwoParts(10, 0)), ("10st 7.5lb", TwoParts(10, 7.5)),
+        # Pounds alone, as stones and pounds: 160 = 11 x 14 + 6; 150 = 10 x 14 + 10.
+        ("160lb", TwoParts(11, 6)), ("150 lbs", TwoParts(10, 10)), ("13 pounds", TwoParts(0, 13)),
     ],
 )
 def test_stones_and_pounds_as_people_write_them(text, parts):
@@ -108,13 +112,13 @@ def test_stones_and_pounds_as_people_write_them(text, parts):
 
 
 @pytest.mark.parametrize(
-    "text", ["5 4", "5", "5.5ft", "64 inches", "ft 4", "5ft 4st", "10st 7", "", None, "5ft -4"]
+    "text", ["5 4", "5", "5.5ft", "inches", "ft 4", "5ft 4st", "10st 7", "", None, "5ft -4"]
 )
 def test_anything_else_is_not_feet_and_inches(text):
     assert read_feet_and_inches(text) is None
 
 
-@pytest.mark.parametrize("text", ["10 7", "150 lbs", "10.5st", "5ft 4", "", None])
+@pytest.mark.parametrize("text", ["10 7", "lbs", "-150 lbs", "10.5st", "5ft 4", "", None])
 def test_anything_else_is_not_stones_and_pounds(text):
     assert read_stones_and_pounds(text) is None
 

@@ -48,8 +48,15 @@ def _two_part_pattern(major_unit: str, minor_unit: str) -> re.Pattern:
     )
 
 
+def _minor_alone_pattern(minor_unit: str) -> re.Pattern:
+    return re.compile(rf"\s*([0-9]+(?:\.[0-9]+)?)\s*{minor_unit}\.?\s*", re.IGNORECASE)
+
+
 _FEET_AND_INCHES = _two_part_pattern(_FEET, _INCHES)
 _STONES_AND_POUNDS = _two_part_pattern(_STONES, _POUNDS)
+# "64 inches", "160lb": plenty of people know their height in inches or weight in pounds.
+_INCHES_ALONE = _minor_alone_pattern(_INCHES)
+_POUNDS_ALONE = _minor_alone_pattern(_POUNDS)
 _ANY_IMPERIAL_UNIT = {
     "height": re.compile(rf"[0-9.]\s*(?:{_FEET}|{_INCHES})", re.IGNORECASE),
     "weight": re.compile(rf"[0-9.]\s*(?:{_STONES}|{_POUNDS})", re.IGNORECASE),
@@ -93,14 +100,32 @@ def _read_two_parts(pattern: re.Pattern, text: str | None) -> TwoParts | None:
     return TwoParts(int(major), read_decimal_number(minor) if minor else 0.0)
 
 
+def _read_minor_alone(pattern: re.Pattern, text: str | None, per_major: int) -> TwoParts | None:
+    match = pattern.fullmatch(text or "")
+    if match is None:
+        return None
+    minor = read_decimal_number(match.group(1))
+    return None if minor is None else in_whole_majors(minor, per_major)
+
+
+def in_whole_majors(minor: float, per_major: int) -> TwoParts:
+    """Inches alone as feet and inches, pounds alone as stones and pounds: 160 lb is 11 st 6."""
+    major = int(minor // per_major)
+    return TwoParts(major, round(minor - major * per_major, 2))
+
+
 def read_feet_and_inches(text: str | None) -> TwoParts | None:
-    """Feet and inches written out with their units ("5ft 4", "5'4\"", "5 feet"), or None."""
-    return _read_two_parts(_FEET_AND_INCHES, text)
+    """Feet and inches written out with their units ("5ft 4", "5'4\"", "5 feet", "64 inches"),
+    or None."""
+    return _read_two_parts(_FEET_AND_INCHES, text) or _read_minor_alone(
+        _INCHES_ALONE, text, INCHES_PER_FOOT)
 
 
 def read_stones_and_pounds(text: str | None) -> TwoParts | None:
-    """Stones and pounds written out with their units ("10st 7", "10 st 7 lb"), or None."""
-    return _read_two_parts(_STONES_AND_POUNDS, text)
+    """Stones and pounds written out with their units ("10st 7", "10 st 7 lb", "160lb"),
+    or None."""
+    return _read_two_parts(_STONES_AND_POUNDS, text) or _read_minor_alone(
+        _POUNDS_ALONE, text, POUNDS_PER_STONE)
 
 
 def looks_imperial(text: str | None, measure: str) -> bool:

@@ -160,7 +160,8 @@ def test_an_imperial_answer_is_shown_in_imperial_when_asked_again(client):
         ("height", {"height": "nan"}, "Height must be a number, like 165"),
         ("height?units=imperial", {"feet": "", "inches": ""},
          "Enter your height in feet and inches"),
-        ("height?units=imperial", {"feet": "", "inches": "4"}, "Enter your height in feet"),
+        ("height?units=imperial", {"feet": "", "inches": "4"},
+         "Height must be between 4 feet and 7 feet 6 inches"),
         ("height?units=imperial", {"feet": "5.5", "inches": ""},
          "Feet must be a whole number, like 5"),
         ("height?units=imperial", {"feet": "5", "inches": "four"},
@@ -237,6 +238,35 @@ def test_stones_and_pounds_typed_in_the_kilograms_box_are_understood(client, typ
     assert (weight["stones"], weight["pounds"]) == (10, 7)
 
 
+@pytest.mark.parametrize(
+    "address, typed, kept",
+    [("weight", "160lb", {"stones": 11, "pounds": 6.0}),
+     ("weight", "150 pounds", {"stones": 10, "pounds": 10.0}),
+     ("height", "64 inches", {"feet": 5, "inches": 4.0}),
+     ("height", "64in", {"feet": 5, "inches": 4.0})],
+)
+def test_pounds_or_inches_alone_typed_in_the_box_are_understood(client, address, typed, kept):
+    ready_for(client, address)
+    assert submit(client, url(address), {address: typed}).status_code == 302
+    answer = session_answers(client)[address]
+    assert {part: answer[part] for part in kept} == kept
+
+
+@pytest.mark.parametrize(
+    "address, data, kept",
+    [("weight?units=imperial", {"stones": "0", "pounds": "150"}, {"stones": 10, "pounds": 10.0}),
+     ("weight?units=imperial", {"stones": "", "pounds": "160"}, {"stones": 11, "pounds": 6.0}),
+     ("height?units=imperial", {"feet": "", "inches": "64"}, {"feet": 5, "inches": 4.0})],
+)
+def test_pounds_or_inches_alone_on_the_imperial_page_are_understood(client, address, data,
+                                                                    kept):
+    measure = address.split("?")[0]
+    ready_for(client, measure)
+    assert submit(client, url(address), data).status_code == 302
+    answer = session_answers(client)[measure]
+    assert {part: answer[part] for part in kept} == kept
+
+
 def test_check_your_answers_shows_how_a_typed_height_was_understood(client):
     give_answers(client, complete_answers())
     submit(client, url("height"), {"height": "5ft 4"})
@@ -264,13 +294,9 @@ def test_metric_units_typed_after_the_number_are_understood(client, address, typ
     [
         ("height", "5 4",
          "It looks like you entered feet and inches. Use the feet and inches boxes instead"),
-        ("height", "64 inches",
-         "It looks like you entered feet and inches. Use the feet and inches boxes instead"),
         ("height", "5.4", "Height must be between 120 cm and 230 cm. If you entered feet and "
          "inches, use the feet and inches boxes instead"),
         ("weight", "10 7",
-         "It looks like you entered stones and pounds. Use the stones and pounds boxes instead"),
-        ("weight", "150 lbs",
          "It looks like you entered stones and pounds. Use the stones and pounds boxes instead"),
         ("weight", "11", "Weight must be between 30 kg and 250 kg. If you entered stones and "
          "pounds, use the stones and pounds boxes instead"),

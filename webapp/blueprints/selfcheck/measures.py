@@ -294,19 +294,23 @@ class _TwoPartMeasure(_Measure):
     range_message = ""
 
     def _parts(self):
-        major = measurements.read_whole_number(self[self.major].data)
-        minor_text = self[self.minor].data
+        """(major, minor) as typed; pounds alone (stones empty or 0) become stones and pounds."""
+        major_text, minor_text = self[self.major].data, self[self.minor].data
+        major = 0 if measurements.is_blank(major_text) else (
+            measurements.read_whole_number(major_text)
+        )
         minor = 0.0 if measurements.is_blank(minor_text) else (
             measurements.read_decimal_number(minor_text)
         )
+        if major == 0 and minor is not None and minor >= self.minor_per_major:
+            parts = measurements.in_whole_majors(minor, self.minor_per_major)
+            return parts.major, parts.minor
         return major, minor
 
     def problem(self):
         major_field, minor_field = self[self.major], self[self.minor]
-        if measurements.is_blank(major_field.data):
-            if measurements.is_blank(minor_field.data):
-                return major_field, f"Enter your {self.key} in {self.major} and {self.minor}"
-            return major_field, f"Enter your {self.key} in {self.major}"
+        if measurements.is_blank(major_field.data) and measurements.is_blank(minor_field.data):
+            return major_field, f"Enter your {self.key} in {self.major} and {self.minor}"
         major, minor = self._parts()
         major_word, minor_word = self.major.capitalize(), self.minor.capitalize()
         if major is None:
