@@ -20,8 +20,9 @@ BROKEN_BONES_HINT = "For example, a break from a fall from standing height or le
 PARENT_HINT = "If you do not know, choose no."
 FALLS_HINT = "Answer yes if you have fallen over without meaning to."
 STEROIDS_HINT = (
-    "Steroid tablets are also called corticosteroids or glucocorticoids. Answer yes if you "
-    "have had at least 2 prescriptions for them in the last 6 months."
+    "The most common steroid tablet is prednisolone; another is dexamethasone. They are also "
+    "called corticosteroids. Steroid inhalers, creams and injections do not count. Answer yes "
+    "if you have had at least 2 prescriptions for steroid tablets in the last 6 months."
 )
 OTHER_RISK_FACTORS_HINT = (
     "These are not part of the risk numbers, but they are reasons to ask your GP about your "

@@ -13,7 +13,7 @@ from tests.blueprints.selfcheck.journey import (
     url,
 )
 from tests.pages import csrf_token, error_messages, get_page, post_form, submit
-from webapp.selfcheck.answers import QUESTIONS
+from webapp.selfcheck.answers import MEDICINE_CHOICES, QUESTIONS
 
 PAGES = {question: question.replace("_", "-") for question in QUESTIONS}
 
@@ -441,3 +441,21 @@ def test_a_post_without_the_csrf_token_gets_the_400_page(client):
     response = client.post(url("age"), data={"age": "67"})
     assert response.status_code == 400
     assert session_answers(client) == {}
+
+
+def test_the_start_page_asks_people_to_have_ready_only_what_the_questions_use(client):
+    """Height and weight, and the medicines the questions name; not every medicine they take."""
+    text = " ".join(get_page(client, "/").find("main").get_text(" ").split())
+    assert "You will need to know your height and weight." in text
+    assert "steroid tablets, antidepressants or hormone treatments" in text
+    assert "names of any medicines" not in text
+    # ...because the medicines question does ask about those.
+    asked = " ".join(choice.label for choice in MEDICINE_CHOICES)
+    assert "antidepressants" in asked and "HRT" in asked
+
+
+def test_the_steroid_question_names_the_steroid_tablets_people_take(client):
+    ready_for(client, "steroids")
+    hint = " ".join(get_page(client, url("steroids")).select_one(".nhsuk-hint").get_text().split())
+    assert "prednisolone" in hint and "dexamethasone" in hint
+    assert "inhalers, creams and injections do not count" in hint
