@@ -5,7 +5,10 @@ The rows skip the application's code on purpose (bench/dashboard_data.py makes
 them as the application would have left them); the database still checks
 every constraint and foreign key on PostgreSQL. Before writing, the column lists
 are checked against the models, so a column added later with no default stops
-the load with its name rather than failing halfway.
+the load with its name rather than failing halfway. As bulk loaders do, the
+tables' secondary indexes are dropped while the rows go in and built again
+after (one sort each rather than a million random insertions); the primary
+keys and unique constraints stay, and so check every row.
 """
 
 import sqlite3
@@ -46,11 +49,12 @@ def load(database_url: str, columns: dict[str, tuple[str, ...]], batches) -> tup
     counts: Counter = Counter()
     started = time.perf_counter()
     try:
+        indexes = writer.drop_indexes(list(columns))
         for batch in batches:
             for table, rows in batch.items():
                 writer.write(table, columns[table], rows)
                 counts[table] += len(rows)
-        writer.finish(columns)
+        writer.finish(columns, indexes)
     finally:
         writer.close()
     return time.perf_counter() - started, counts
@@ -65,14 +69,26 @@ class _Postgres:
         url = make_url(database_url).set(drivername="postgresql")
         self.connection = psycopg.connect(url.render_as_string(hide_password=False))
 
+    def drop_indexes(self, tables: list[str]) -> list[str]:
+        """Drop the indexes that back no constraint; return the statements that build them."""
+        found = self.connection.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND "
+            "indexname NOT IN (SELECT conname FROM pg_constraint)", (tables,)
+        ).fetchall()
+        for name, _ in found:
+            self.connection.execute(f'DROP INDEX "{name}"')
+        return [definition for _, definition in found]
+
     def write(self, table: str, names: tuple[str, ...], rows: list[tuple]) -> None:
         with self.connection.cursor() as cursor:
             with cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
 
-    def finish(self, columns) -> None:
+    def finish(self, columns, indexes: list[str]) -> None:
         with self.connection.cursor() as cursor:
+            for definition in indexes:
+                cursor.execute(definition)
             for table in columns:
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -96,12 +112,25 @@ class _Sqlite:
             self.connection.execute(f"PRAGMA {pragma}")
         self.connection.execute("BEGIN")
 
+    def drop_indexes(self, tables: list[str]) -> list[str]:
+        """Drop the named indexes (not those of UNIQUE constraints); return their CREATE."""
+        marks = ", ".join("?" for _ in tables)
+        found = self.connection.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({marks})", tables
+        ).fetchall()
+        for name, _ in found:
+            self.connection.execute(f'DROP INDEX "{name}"')
+        return [definition for _, definition in found]
+
     def write(self, table: str, names: tuple[str, ...], rows: list[tuple]) -> None:
         marks = ", ".join("?" for _ in names)
         self.connection.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})",
                                     rows)  # fmt: skip
 
-    def finish(self, columns) -> None:
+    def finish(self, columns, indexes: list[str]) -> None:
+        for definition in indexes:
+            self.connection.execute(definition)
         self.connection.execute("COMMIT")
         self.connection.execute("ANALYZE")
 

@@ -19,7 +19,7 @@ full years of history. The target: every page under 100 ms at the 95th
 percentile on PostgreSQL.
 
     .venv/bin/python bench/dashboard.py [--patients 10000] [--databases sqlite,postgresql]
-                                        [--requests 200] [--warm-up 10]
+                                        [--requests 200] [--warm-up 10] [--profile]
 """
 
 import argparse
@@ -60,10 +60,12 @@ def migrate(database_url: str) -> None:
 
 
 def bench_app(database_url: str):
+    """The app in this process, on the loaded database, for setting up and profiling."""
     from config import TestConfig
     from webapp import create_app
 
-    return create_app(type("BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url}))
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url, "LOG_LEVEL": "WARNING"}
+    return create_app(type("BenchConfig", (TestConfig,), settings))
 
 
 def add_service_and_nurses(database_url: str) -> tuple[int, list[int], dict]:
@@ -79,7 +81,7 @@ def add_service_and_nurses(database_url: str) -> tuple[int, list[int], dict]:
         service.sms_name = "Leeds FLS"
         nurses = [create_staff_member(db.session, Role.NURSE, email=f"nurse{n}@nhs.net",
                                       full_name=name, fls_service=service,
-                                      with_security_code=n == 1)
+                                      with_security_code=n <= 2)
                   for n, name in enumerate(["Nell Nurse", "Sam Shah", "Ade Okoro", "Jo Price"],
                                            start=1)]  # fmt: skip
         db.session.commit()
@@ -199,12 +201,11 @@ def available_pages(client: Client) -> dict[str, str]:
     return found
 
 
-def time_pages(bonecheck: str, hello: str, signing_in: dict, requests: int,
+def time_pages(client: Client, hello: str, pages: dict[str, str], requests: int,
                warm_up: int) -> dict[str, list[float]]:  # fmt: skip
-    """Each page and the one-line page in turn, `warm_up` turns first; seconds per request."""
-    client, yardstick = Client(bonecheck), Client(hello)
-    sign_in(client, **signing_in)
-    pages = available_pages(client)
+    """Each page (asked by the signed-in `client`) and the one-line page in turn, `warm_up`
+    turns first; seconds per request."""
+    yardstick = Client(hello)
     times: dict[str, list[float]] = {name: [] for name in [*pages, ONE_LINE]}
     for turn in range(warm_up + requests):
         for name, path in pages.items():
@@ -254,8 +255,17 @@ def measure_database(database: str, database_url: str, arguments) -> list[str]:
         _server.gunicorn("wsgi:app", env=bonecheck_environment(database_url)) as bonecheck,
         _server.gunicorn("_hello:app", cwd=Path(__file__).resolve().parent) as hello,
     ):
-        times = time_pages(bonecheck, hello, signing_in, arguments.requests, arguments.warm_up)
-    return print_times(database, times)
+        client = Client(bonecheck)
+        sign_in(client, **signing_in)
+        pages = available_pages(client)
+        times = time_pages(client, hello, pages, arguments.requests, arguments.warm_up)
+    over = print_times(database, times)
+    if arguments.profile:
+        from _page_profile import profile_pages
+
+        print(f"  where the time goes (in-process, {database}):")
+        profile_pages(bench_app(database_url), "nurse2@nhs.net", pages)
+    return over
 
 
 def run(arguments) -> None:
@@ -304,6 +314,8 @@ def _arguments():
                         help="sqlite, postgresql or both, comma-separated")  # fmt: skip
     parser.add_argument("--requests", type=int, default=200, help="timed requests a page")
     parser.add_argument("--warm-up", type=int, default=10, help="untimed turns first")
+    parser.add_argument("--profile", action="store_true",
+                        help="then show where each page's time goes (SQL, functions, templates)")
     arguments = parser.parse_args()
     unknown = set(arguments.databases) - {"sqlite", "postgresql"}
     if unknown or arguments.patients < PATIENT_PAGES or arguments.requests < 1:

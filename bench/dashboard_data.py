@@ -108,6 +108,7 @@ class Person:
     stopped: date | None  # when a pause, opt-out or discharge began
     answering: str
     regimens: list = field(default_factory=list)  # (id, code, first dose, last day, row)
+    codes: dict = field(default_factory=dict)  # regimen id -> medicine code
 
 
 @dataclass
@@ -207,6 +208,7 @@ class ServiceHistory:
                stopped and stopped[0], stopped and stopped[1], None,
                send_time(first, time(10, 0))]  # fmt: skip
         person.regimens.append((rid, code, first, last_day, row))
+        person.codes[rid] = code
         self.rows["regimen"].append(row)
         if entry.in_clinic:
             self._contact(person, "dose_given_clinic", first, rid)
@@ -253,7 +255,7 @@ class ServiceHistory:
 
     def _sms(self, person: Person, text: Text, status: str) -> int:
         sms_id, moment = self._id("sms_message"), text.send_at
-        body = _body(tuple(sorted({self._code(person, r[1]) for r in text.reminders})),
+        body = _body(tuple(sorted({person.codes[r[1]] for r in text.reminders})),
                      text.reminders[0][0] == "welcome")  # fmt: skip
         failed = status == "undelivered"
         self.rows["sms_message"].append((
@@ -282,7 +284,7 @@ class ServiceHistory:
     def _unanswered(self, person, text, prompts) -> tuple[str | None, int | None, bool]:
         """No reply: one follow-up the next day; a third answer it late, the rest no response."""
         kind, rid, due = prompts[0]
-        follow_days = MEDICINES[self._code(person, rid)].follow_up_days or 1
+        follow_days = MEDICINES[person.codes[rid]].follow_up_days or 1
         moment = send_time(due + timedelta(days=follow_days), person.reminder_time)
         if moment > self.now:
             return None, None, False
@@ -293,12 +295,6 @@ class ServiceHistory:
             received = moment + timedelta(minutes=self.rng.randint(5, 300))
             return "taken", self._reply(person, "taken", received, sms_id, True), True
         return ("no_response" if moment < self.now - timedelta(days=1) else None), None, False
-
-    def _code(self, person: Person, rid: int) -> str:
-        for regimen_id, code, *_ in person.regimens:
-            if regimen_id == rid:
-                return code
-        raise KeyError(rid)
 
     def _reply(self, person, outcome, received, sms_id, late, body=None, urgent=False,
                read=True) -> int:  # fmt: skip
