@@ -20,6 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from webapp.adherence.facts import PatientFacts, PromptFacts, RegimenFacts
 from webapp.models.follow_up import DOSES_GIVEN
@@ -44,6 +45,11 @@ NEVER_REACHED = frozenset(
 # (webapp.reminders.follow_ups); one more day lets the job that marks it run.
 _ANSWER_SETTLES = timedelta(days=2)
 _DAY = timedelta(days=1)
+_WEEK = timedelta(days=7)
+_TAKEN = str(ReplyOutcome.TAKEN)
+# Days-counted medicines: the timedelta one dose covers, made once.
+_EVERY = {code: timedelta(days=entry.every_days) for code, entry in MEDICINES.items()
+          if entry.every_days is not None}  # fmt: skip
 
 
 def is_bone_treatment(code: str) -> bool:
@@ -65,8 +71,9 @@ def is_current(regimen: RegimenFacts, today: date) -> bool:
 
 def interval_from(entry: Medicine, day: date) -> Span:
     """The days one dose taken on `day` covers: until the next is due."""
-    if entry.every_days is not None:
-        return day, day + timedelta(days=entry.every_days)
+    step = _EVERY.get(entry.code)
+    if step is not None:
+        return day, day + step
     return day, add_months(day, entry.every_months)
 
 
@@ -77,13 +84,15 @@ def prompt_span(prompt: PromptFacts, regimen: RegimenFacts, entry: Medicine) -> 
     covers the 7 days before it; every other prompt covers its dose's interval.
     """
     if prompt.kind == ReminderKind.CHECK_IN and not regimen.daily_texts:
-        return prompt.due_on - timedelta(days=7), prompt.due_on
+        return prompt.due_on - _WEEK, prompt.due_on
     return interval_from(entry, prompt.due_on)
 
 
-@dataclass(frozen=True)
-class Dose:
-    """One confirmed dose of a bone treatment: the day it counts from and what it covers."""
+class Dose(NamedTuple):
+    """One confirmed dose of a bone treatment: the day it counts from and what it covers.
+
+    A named tuple rather than a dataclass: a patient has hundreds, made on every refresh.
+    """
 
     regimen_id: int
     day: date
@@ -93,13 +102,14 @@ class Dose:
 def confirmed_doses(facts: PatientFacts) -> list[Dose]:
     """Every confirmed bone-treatment dose: TAKEN replies, doses given, dates last given."""
     regimens = bone_regimens(facts)
-    doses = [
-        Dose(prompt.regimen_id, span[0], span)
-        for prompt in facts.prompts
-        if prompt.outcome == ReplyOutcome.TAKEN and prompt.kind in PROMPT_KINDS
-        and prompt.regimen_id in regimens
-        for span in [_span_of(prompt, regimens[prompt.regimen_id])]
-    ]  # fmt: skip
+    doses = []
+    for prompt in facts.prompts:
+        if prompt.outcome != _TAKEN or prompt.kind not in PROMPT_KINDS:
+            continue
+        regimen = regimens.get(prompt.regimen_id)
+        if regimen is not None:
+            span = prompt_span(prompt, regimen, MEDICINES[regimen.medicine])
+            doses.append(Dose(regimen.id, span[0], span))
     for contact in facts.contacts:
         regimen = regimens.get(contact.regimen_id)
         if contact.kind in DOSES_GIVEN and regimen is not None:
@@ -110,10 +120,6 @@ def confirmed_doses(facts: PatientFacts) -> list[Dose]:
             span = interval_from(MEDICINES[regimen.medicine], regimen.last_given_date)
             doses.append(Dose(regimen.id, regimen.last_given_date, span))
     return doses
-
-
-def _span_of(prompt: PromptFacts, regimen: RegimenFacts) -> Span:
-    return prompt_span(prompt, regimen, MEDICINES[regimen.medicine])
 
 
 def awaiting_answer(prompt: PromptFacts, entry: Medicine, today: date) -> bool:
@@ -189,6 +195,8 @@ class Treatment:
     `unasked` holds days no confirmed dose covers whose answer may still come
     (docs/clinical/adherence.md, OPEN-DOSE): they are left out of the days measured.
     `ends` is the discharge date: discharge ends measurement, a stop does not.
+    `answered` holds the dose, check-in and clinic prompts of any medicine whose
+    answer is settled (taken, missed, no response), oldest first.
     """
 
     regimens: dict[int, RegimenFacts]
@@ -197,6 +205,7 @@ class Treatment:
     unasked: tuple[Span, ...]
     first_dose: date | None
     ends: date | None
+    answered: tuple[PromptFacts, ...]
 
 
 def read_treatment(facts: PatientFacts, today: date) -> Treatment:
@@ -207,12 +216,20 @@ def read_treatment(facts: PatientFacts, today: date) -> Treatment:
     awaiting = merge(_awaiting_spans(facts, regimens, today))
     first = min((reg.first_dose_date for reg in regimens.values()), default=None)
     ends = facts.discharged_on if facts.status == PatientStatus.DISCHARGED else None
-    return Treatment(regimens, doses, covered, subtract(awaiting, covered), first, ends)
+    answered = sorted(
+        (prompt for prompt in facts.prompts
+         if prompt.outcome is not None and prompt.kind in PROMPT_KINDS),
+        key=lambda prompt: (prompt.due_on, prompt.id),
+    )  # fmt: skip
+    unasked = subtract(awaiting, covered)
+    return Treatment(regimens, doses, covered, unasked, first, ends, tuple(answered))
 
 
 def _awaiting_spans(facts: PatientFacts, regimens: dict[int, RegimenFacts], today: date):
     """Spans of prompts still awaiting an answer, and the check-in week in progress."""
     for prompt in facts.prompts:
+        if prompt.outcome is not None:
+            continue
         regimen = regimens.get(prompt.regimen_id)
         if regimen is not None and awaiting_answer(prompt, MEDICINES[regimen.medicine], today):
             yield prompt_span(prompt, regimen, MEDICINES[regimen.medicine])

@@ -17,7 +17,7 @@ Definitions and sources: docs/clinical/adherence.md.
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from webapp.adherence.coverage import PROMPT_KINDS, Treatment, days_in, gaps, merge, read_treatment
+from webapp.adherence.coverage import Treatment, days_in, gaps, merge, read_treatment
 from webapp.adherence.facts import KpiResult, PatientFacts, Rate
 from webapp.reminders.replies import ReplyOutcome
 from webapp.reminders.schedule import add_months
@@ -98,15 +98,17 @@ def reply_rate(facts: PatientFacts, today: date) -> tuple[int, int]:
     reply not yet due does not lower the rate. Follow-ups, welcome, booking and
     LATER texts are not questions of their own and are not counted.
     """
+    return reply_rate_of(read_treatment(facts, today), today)
+
+
+def reply_rate_of(treatment: Treatment, today: date) -> tuple[int, int]:
+    """`reply_rate` from a treatment already read."""
     since = add_months(today, -REPLY_RATE_MONTHS)
     asked = answered = 0
-    for prompt in facts.prompts:
-        if prompt.kind not in PROMPT_KINDS or prompt.outcome is None:
-            continue
-        if prompt.sent_on is None or not since < prompt.sent_on <= today:
-            continue
-        asked += 1
-        answered += prompt.outcome in _ANSWERED
+    for prompt in treatment.answered:
+        if prompt.sent_on is not None and since < prompt.sent_on <= today:
+            asked += 1
+            answered += prompt.outcome in _ANSWERED
     return asked, answered
 
 

@@ -16,7 +16,7 @@ from webapp.adherence.measures import (
     days_covered,
     pdc_of,
     persistence_of,
-    reply_rate,
+    reply_rate_of,
 )
 from webapp.adherence.worklist import worklist_reasons
 from webapp.reminders.schedule import add_months
@@ -26,7 +26,7 @@ def summarise(facts: PatientFacts, today: date) -> PatientSummary:
     """Everything stored for one patient: PDC, persistence, reply rate, KPIs 9–11, worklist."""
     treatment = read_treatment(facts, today)
     covered_365, measured_365 = days_covered(treatment, today, 365)
-    asked, answered = reply_rate(facts, today)
+    asked, answered = reply_rate_of(treatment, today)
     return PatientSummary(
         patient_id=facts.id,
         medicine=shown_medicine(facts, today),

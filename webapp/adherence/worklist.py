@@ -16,12 +16,11 @@ from datetime import date, timedelta
 
 from webapp.adherence.clinic import clinic_due_date, course_end, has_follow_on
 from webapp.adherence.coverage import (
-    PROMPT_KINDS,
     Treatment,
     is_current,
     read_treatment,
 )
-from webapp.adherence.facts import PatientFacts, PromptFacts, Reason, RegimenFacts, WorklistReason
+from webapp.adherence.facts import PatientFacts, Reason, RegimenFacts, WorklistReason
 from webapp.adherence.kpis import confirmed_in_year_window, started_by
 from webapp.models.follow_up import MONITORING_CONTACTS
 from webapp.models.patients import PatientStatus
@@ -190,23 +189,15 @@ def course_ending(facts: PatientFacts, today: date, treatment: Treatment):
 # --- Doses missed, no replies, texts ---
 
 
-def _settled_prompts(facts: PatientFacts) -> dict[int, list[PromptFacts]]:
-    """Each regimen's dose, check-in and clinic prompts with an answer, oldest first."""
-    by_regimen = defaultdict(list)
-    for prompt in facts.prompts:
-        if prompt.kind in PROMPT_KINDS and prompt.outcome is not None:
-            by_regimen[prompt.regimen_id].append(prompt)
-    for prompts in by_regimen.values():
-        prompts.sort(key=lambda prompt: (prompt.due_on, prompt.id))
-    return by_regimen
-
-
 def missed_doses(facts: PatientFacts, today: date, treatment: Treatment):
     """The last two settled prompts of a current bone treatment missed or unanswered."""
     if facts.status not in _DOSE_STATUSES:
         return None
+    by_regimen = defaultdict(list)
+    for prompt in treatment.answered:
+        by_regimen[prompt.regimen_id].append(prompt)
     found = []
-    for regimen_id, prompts in _settled_prompts(facts).items():
+    for regimen_id, prompts in by_regimen.items():
         regimen = treatment.regimens.get(regimen_id)
         last = prompts[-MISSED_IN_A_ROW:]
         if regimen is None or not is_current(regimen, today) or len(last) < MISSED_IN_A_ROW:
@@ -226,8 +217,7 @@ def no_replies(facts: PatientFacts, today: date, treatment: Treatment):
     """No reply to the last three prompts that asked about a dose (follow-ups not counted)."""
     if facts.status not in _DOSE_STATUSES:
         return None
-    settled = [prompt for prompts in _settled_prompts(facts).values() for prompt in prompts]
-    last = sorted(settled, key=lambda prompt: (prompt.due_on, prompt.id))[-NO_REPLIES_IN_A_ROW:]
+    last = treatment.answered[-NO_REPLIES_IN_A_ROW:]
     if len(last) < NO_REPLIES_IN_A_ROW or any(p.outcome != NO_RESPONSE for p in last):
         return None
     detail = (f"No reply to the last {len(last)} texts, the latest about "
