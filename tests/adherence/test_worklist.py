@@ -141,6 +141,11 @@ def test_a_follow_on_treatment_clears_the_stop():
     # Alendronate begun before denosumab, since stopped, does not follow it.
     earlier = regimen(first_dose_date=date(2025, 1, 6), stopped_on=D)
     assert _run(worklist.denosumab_stopped, patient(stopped, earlier), today) is not None
+    # Nor does one stopped before the denosumab was; one stopped after it did follow it.
+    gone = regimen(first_dose_date=date(2026, 2, 1), stopped_on=date(2026, 3, 1))
+    assert _run(worklist.denosumab_stopped, patient(stopped, gone), today) is not None
+    went_on = replace(gone, stopped_on=date(2026, 3, 15))
+    assert _run(worklist.denosumab_stopped, patient(stopped, went_on), today) is None
 
 
 @pytest.mark.parametrize(
@@ -225,6 +230,10 @@ def test_teriparatide_course_ending_within_8_weeks():
     alendronate = regimen(first_dose_date=date(2028, 1, 5))
     assert _run(worklist.course_ending, patient(teriparatide, alendronate),
                 date(2027, 12, 1)) is None  # fmt: skip
+    # A follow-on that went on past the course's end still followed it, once stopped.
+    stopped_later = replace(alendronate, stopped_on=date(2029, 1, 1))
+    assert _run(worklist.course_ending, patient(teriparatide, stopped_later),
+                date(2029, 6, 1)) is None  # fmt: skip
 
 
 def test_romosozumab_course_end_moves_with_the_doses_given():

@@ -8,7 +8,7 @@ recorded by any route, so the worklist agrees with the texts the patient got.
 from dataclasses import replace
 from datetime import date, timedelta
 
-from webapp.adherence.coverage import Treatment, is_current
+from webapp.adherence.coverage import Treatment
 from webapp.adherence.facts import RegimenFacts
 from webapp.reminders.medicines import MEDICINES
 from webapp.reminders.schedule import add_months, due_dates, next_due_date
@@ -37,14 +37,16 @@ def clinic_due_date(regimen: RegimenFacts, treatment: Treatment, enrolled_on: da
     return next_due_date(counted, entry, given + _DAY if given else regimen.first_dose_date)
 
 
-def has_follow_on(regimen: RegimenFacts, treatment: Treatment, today: date) -> bool:
-    """Whether another bone treatment follows `regimen`: it was switched, or a regimen of
-    another bone medicine, started since this one, is current or yet to start."""
+def has_follow_on(regimen: RegimenFacts, treatment: Treatment, ended_on: date) -> bool:
+    """Whether another bone treatment follows `regimen`, which ended (or ends) on `ended_on`:
+    a switch recorded, or a regimen of another bone medicine, begun since this one began,
+    still going on `ended_on` (current, yet to start, or stopped later)."""
     if regimen.switched_to_id is not None:
         return True
     return any(
         other.medicine != regimen.medicine and other.first_dose_date >= regimen.first_dose_date
-        and is_current(other, today)
+        and (other.stopped_on is None or other.stopped_on > ended_on)
+        and (other.end_date is None or other.end_date >= ended_on)
         for other in treatment.regimens.values()
     )  # fmt: skip
 

@@ -43,7 +43,7 @@ NEVER_REACHED = frozenset(
 )  # fmt: skip
 # An unanswered prompt becomes "no response" a day after its follow-up went
 # (webapp.reminders.follow_ups); one more day lets the job that marks it run.
-_ANSWER_SETTLES = timedelta(days=2)
+ANSWER_SETTLES = timedelta(days=2)
 _DAY = timedelta(days=1)
 _WEEK = timedelta(days=7)
 _TAKEN = str(ReplyOutcome.TAKEN)
@@ -129,7 +129,7 @@ def awaiting_answer(prompt: PromptFacts, entry: Medicine, today: date) -> bool:
         return False
     if prompt.status in NEVER_REACHED:
         return False
-    settles = prompt.due_on + timedelta(days=entry.follow_up_days or 0) + _ANSWER_SETTLES
+    settles = prompt.due_on + timedelta(days=entry.follow_up_days or 0) + ANSWER_SETTLES
     return today <= settles
 
 

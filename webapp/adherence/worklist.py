@@ -21,7 +21,12 @@ from webapp.adherence.coverage import (
     read_treatment,
 )
 from webapp.adherence.facts import PatientFacts, Reason, RegimenFacts, WorklistReason
-from webapp.adherence.kpis import confirmed_in_year_window, started_by
+from webapp.adherence.kpis import (
+    FIFTY_TWO_WEEKS,
+    SIXTEEN_WEEKS,
+    confirmed_in_year_window,
+    started_by,
+)
 from webapp.models.follow_up import MONITORING_CONTACTS
 from webapp.models.patients import PatientStatus
 from webapp.models.reminders import ReminderStatus
@@ -39,6 +44,11 @@ INJECTION_OVERDUE_AFTER = timedelta(days=7)
 COURSE_LEAD = timedelta(weeks=8)
 MISSED_IN_A_ROW = 2
 NO_REPLIES_IN_A_ROW = 3
+# The audit's follow-up points, in whole weeks after the fracture: shown from the first
+# to the last (ROS standards, 12-16-week contact; FLS-DB KPIs 9-11; Design).
+CONTACT_WEEKS = (11, 16)  # a week's notice before week 12, until the 16-week point
+TREATMENT_CHECK_WEEKS = (15, 20)
+YEAR_CHECK_WEEKS = (50, 56)  # until the KPI 11 window closes
 _MISSED = frozenset({ReplyOutcome.MISSED, NO_RESPONSE})
 _DOSE_STATUSES = frozenset({PatientStatus.ACTIVE, PatientStatus.PAUSED})
 _AUDIT_STATUSES = frozenset({*_DOSE_STATUSES, PatientStatus.OPTED_OUT})
@@ -150,7 +160,7 @@ def _denosumab_ending(facts: PatientFacts, regimen: RegimenFacts, today: date):
     if facts.status not in status_days:
         return None
     day, words = status_days[facts.status]
-    day = day or facts.enrolled_on
+    day = max(day or facts.enrolled_on, regimen.first_dose_date)
     return f"{facts.status}:{day}", day, words
 
 
@@ -161,7 +171,7 @@ def denosumab_stopped(facts: PatientFacts, today: date, treatment: Treatment):
         if regimen.medicine != DENOSUMAB or regimen.first_dose_date > today:
             continue
         ending = _denosumab_ending(facts, regimen, today)
-        if ending is None or has_follow_on(regimen, treatment, today):
+        if ending is None or has_follow_on(regimen, treatment, ending[1]):
             continue
         key, day, words = ending
         detail = f"{words} on {long_date(day)}, with no treatment to follow recorded"
@@ -176,7 +186,9 @@ def course_ending(facts: PatientFacts, today: date, treatment: Treatment):
         return None
     for regimen in treatment.regimens.values():
         end = course_end(regimen, treatment)
-        if end is None or today < end - COURSE_LEAD or has_follow_on(regimen, treatment, today):
+        if end is None or today < end - COURSE_LEAD:
+            continue
+        if has_follow_on(regimen, treatment, end - _DAY):
             continue
         tense = "ends" if end > today else "ended"
         detail = (f"{_medicine_name(regimen)} course {tense} on {long_date(end - _DAY)}, "
@@ -268,7 +280,7 @@ def contact_due(facts: PatientFacts, today: date, treatment: Treatment):
     fracture = _audit_fracture(facts, treatment)
     if fracture is None:
         return None
-    opens, closes = fracture + timedelta(weeks=11), fracture + timedelta(weeks=16)
+    opens, closes = (fracture + timedelta(weeks=week) for week in CONTACT_WEEKS)
     if not opens <= today <= closes:
         return None
     if any(c.kind in MONITORING_CONTACTS and c.happened_on >= opens for c in facts.contacts):
@@ -282,10 +294,10 @@ def treatment_check_due(facts: PatientFacts, today: date, treatment: Treatment):
     fracture = _audit_fracture(facts, treatment)
     if fracture is None:
         return None
-    opens, closes = fracture + timedelta(weeks=15), fracture + timedelta(weeks=20)
+    opens, closes = (fracture + timedelta(weeks=week) for week in TREATMENT_CHECK_WEEKS)
     if not opens <= today <= closes or started_by(facts, treatment, today):
         return None
-    point = fracture + timedelta(weeks=16)
+    point = fracture + SIXTEEN_WEEKS
     detail = f"No dose confirmed yet; 16 weeks after the fracture is {long_date(point)}"
     return WorklistReason(Reason.TREATMENT_CHECK_DUE, "week16", detail, opens)
 
@@ -295,10 +307,10 @@ def year_check_due(facts: PatientFacts, today: date, treatment: Treatment):
     fracture = _audit_fracture(facts, treatment)
     if fracture is None:
         return None
-    opens, closes = fracture + timedelta(weeks=50), fracture + timedelta(weeks=56)
+    opens, closes = (fracture + timedelta(weeks=week) for week in YEAR_CHECK_WEEKS)
     if not opens <= today <= closes or confirmed_in_year_window(facts, treatment):
         return None
-    point = fracture + timedelta(weeks=52)
+    point = fracture + FIFTY_TWO_WEEKS
     detail = f"Nothing confirms treatment yet; 52 weeks after the fracture is {long_date(point)}"
     return WorklistReason(Reason.YEAR_CHECK_DUE, "week52", detail, opens)
 
