@@ -1,0 +1,142 @@
+"""The worklist as the nurse reads it: who needs a person, each with every open reason.
+
+An item is open while no nurse has marked its cause handled (a `worklist_handled`
+row with the same patient, reason and cause_key). Patients come most urgent
+first: by their most urgent open item, then by how long that item has stood
+(the oldest `since` first), then by id so pages never overlap. A page costs three
+queries whatever the number of patients: the count and the freshness, the page
+of patients, and their items.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from webapp.adherence.facts import REASONS, Reason, Urgency
+from webapp.models.follow_up import PatientMeasures, WorklistEntry, WorklistHandled
+from webapp.models.patients import Patient
+from webapp.models.staff import StaffMember
+
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    """One open reason a patient is on the worklist."""
+
+    reason: Reason
+    label: str
+    urgency: Urgency
+    cause_key: str
+    detail: str
+    since: date
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    """One patient on the worklist, with all their open items, most urgent first."""
+
+    patient_id: int
+    name: str
+    nhs_number: str
+    named_nurse: str | None
+    items: tuple[WorklistItem, ...]
+
+
+def _is_open():
+    """SQL: the worklist entry has no handled mark for its cause."""
+    return ~exists().where(
+        WorklistHandled.patient_id == WorklistEntry.patient_id,
+        WorklistHandled.reason == WorklistEntry.reason,
+        WorklistHandled.cause_key == WorklistEntry.cause_key,
+    )
+
+
+def _open_entries(service_id: int, named_nurse_id: int | None):
+    """The service's open entries joined to their patient (filtered by named nurse if given)."""
+    query = (
+        select(WorklistEntry.patient_id, WorklistEntry.urgency, WorklistEntry.since)
+        .join(Patient, Patient.id == WorklistEntry.patient_id)
+        .where(WorklistEntry.fls_service_id == service_id, Patient.fls_service_id == service_id,
+               _is_open())
+    )  # fmt: skip
+    if named_nurse_id is not None:
+        query = query.where(Patient.named_nurse_id == named_nurse_id)
+    return query
+
+
+def worklist_page(
+    session: Session, service_id: int, page: int, per_page: int, named_nurse_id: int | None = None
+) -> tuple[list[WorklistRow], int, datetime | None]:
+    """One page of the service's worklist, the number of patients on it, and when the
+    figures were worked out (the oldest of the service's rollups; None before any)."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    entries = _open_entries(service_id, named_nurse_id).subquery()
+    oldest = (select(func.min(PatientMeasures.computed_at))
+              .where(PatientMeasures.fls_service_id == service_id).scalar_subquery())  # fmt: skip
+    total, as_of = session.execute(
+        select(func.count(func.distinct(entries.c.patient_id)), oldest)
+    ).one()  # fmt: skip
+    patients = session.execute(_page_query(entries, page, per_page)).all()
+    items = _items_by_patient(session, service_id, [row.patient_id for row in patients])
+    rows = [
+        WorklistRow(patient_id=row.patient_id, name=f"{row.first_name} {row.last_name}",
+                    nhs_number=row.nhs_number, named_nurse=row.named_nurse,
+                    items=tuple(items.get(row.patient_id, ())))
+        for row in patients
+    ]  # fmt: skip
+    return rows, total, as_of
+
+
+def _page_query(entries, page: int, per_page: int):
+    """Each patient's lead item (most urgent, then oldest), ordered, one page of them."""
+    place = func.row_number().over(
+        partition_by=entries.c.patient_id, order_by=(entries.c.urgency, entries.c.since)
+    ).label("place")
+    leads = select(entries, place).subquery()
+    return (
+        select(leads.c.patient_id, Patient.first_name, Patient.last_name, Patient.nhs_number,
+               StaffMember.full_name.label("named_nurse"))
+        .join(Patient, Patient.id == leads.c.patient_id)
+        .outerjoin(StaffMember, StaffMember.id == Patient.named_nurse_id)
+        .where(leads.c.place == 1)
+        .order_by(leads.c.urgency, leads.c.since, leads.c.patient_id)
+        .limit(per_page).offset((page - 1) * per_page)
+    )  # fmt: skip
+
+
+def _items_by_patient(session: Session, service_id: int, patient_ids: list[int]
+                      ) -> dict[int, list[WorklistItem]]:  # fmt: skip
+    if not patient_ids:
+        return {}
+    rows = session.execute(_items_query(service_id).where(
+        WorklistEntry.patient_id.in_(patient_ids)))
+    items: dict[int, list[WorklistItem]] = {}
+    for row in rows:
+        items.setdefault(row.patient_id, []).append(_item(row))
+    return items
+
+
+def _items_query(service_id: int):
+    return (
+        select(WorklistEntry.patient_id, WorklistEntry.reason, WorklistEntry.urgency,
+               WorklistEntry.cause_key, WorklistEntry.detail, WorklistEntry.since)
+        .where(WorklistEntry.fls_service_id == service_id, _is_open())
+        .order_by(WorklistEntry.patient_id, WorklistEntry.urgency, WorklistEntry.since,
+                  WorklistEntry.reason)
+    )  # fmt: skip
+
+
+def _item(row) -> WorklistItem:
+    reason = Reason(row.reason)
+    return WorklistItem(reason=reason, label=REASONS[reason].label, urgency=Urgency(row.urgency),
+                        cause_key=row.cause_key, detail=row.detail, since=row.since)  # fmt: skip
+
+
+def open_items_for(session: Session, service_id: int, patient_id: int) -> list[WorklistItem]:
+    """A patient's open worklist items, most urgent first (empty for another service's)."""
+    rows = session.execute(_items_query(service_id).where(WorklistEntry.patient_id == patient_id))
+    return [_item(row) for row in rows]
