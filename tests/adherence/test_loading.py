@@ -36,9 +36,9 @@ def _text(session, patient, status, claimed_at, sent_at=None):
 def test_facts_hold_every_row_with_uk_dates(database):
     patient = create_patient(database, medicine=None, fracture_date=date(2027, 1, 2),
                              created_at=datetime(2027, 3, 31, 23, 30))  # 00:30 on 1 April UK
-    first = create_regimen(database, patient, "alendronic_acid_weekly", date(2027, 4, 5),
-                           stopped_on=date(2027, 6, 1))  # fmt: skip
-    second = create_regimen(database, patient, "denosumab", date(2027, 6, 1),
+    first = create_regimen(database, patient, "teriparatide_daily", date(2027, 4, 5),
+                           stopped_on=date(2027, 6, 1), daily_texts=True)  # fmt: skip
+    second = create_regimen(database, patient, "denosumab_6_monthly", date(2027, 6, 1),
                             last_given_date=date(2027, 6, 1))  # fmt: skip
     first.switched_to_id = second.id
     # Sent at 23:30 UTC in summer time: 00:30 the next day in the UK.
@@ -67,12 +67,13 @@ def test_facts_hold_every_row_with_uk_dates(database):
         last_text=TextFacts(id=dose.sms_message_id, status="delivered",
                             sent_on=date(2027, 5, 10), failed_in_a_row=0),
         regimens=(
-            RegimenFacts(id=first.id, medicine="alendronic_acid_weekly",
+            RegimenFacts(id=first.id, medicine="teriparatide_daily",
                          first_dose_date=date(2027, 4, 5), end_date=None, last_given_date=None,
-                         stopped_on=date(2027, 6, 1), switched_to_id=second.id),
-            RegimenFacts(id=second.id, medicine="denosumab", first_dose_date=date(2027, 6, 1),
-                         end_date=None, last_given_date=date(2027, 6, 1), stopped_on=None,
-                         switched_to_id=None),
+                         stopped_on=date(2027, 6, 1), switched_to_id=second.id,
+                         daily_texts=True),
+            RegimenFacts(id=second.id, medicine="denosumab_6_monthly",
+                         first_dose_date=date(2027, 6, 1), end_date=None,
+                         last_given_date=date(2027, 6, 1), stopped_on=None, switched_to_id=None),
         ),
         prompts=(
             PromptFacts(id=dose.id, regimen_id=first.id, kind="dose", due_on=date(2027, 5, 10),

@@ -49,7 +49,8 @@ def patients(database, service):
                   pdc_365=0.9, persistent_12m=True, prompts_asked=10, prompts_answered=8,
                   kpi_9="met", kpi_10="met", kpi_11="not_due")
     bob = patient("Bob", "active", date(2027, 1, 31), datetime(2027, 3, 31, 22, 59),
-                  medicine="denosumab", pdc_365=0.8, persistent_12m=False, prompts_asked=5,
+                  medicine="denosumab_6_monthly", pdc_365=0.8, persistent_12m=False,
+                  prompts_asked=5,
                   kpi_9="not_met", kpi_10="no_treatment", kpi_11="not_met",
                   at=datetime(2027, 7, 20, 5, 0))
     cat = patient("Cat", "paused", date(2027, 2, 1), datetime(2027, 3, 31, 23, 30),
@@ -79,10 +80,12 @@ def test_the_breakdowns_by_medicine_and_by_month(database, service, patients):
 
     assert [(g.key, g.label, g.patients) for g in overview.by_medicine] == [
         ("alendronic_acid_weekly", overview.by_medicine[0].label, 2),
-        ("denosumab", overview.by_medicine[1].label, 1), ("", "No medicine recorded", 1)]
+        ("denosumab_6_monthly", overview.by_medicine[1].label, 1),
+        ("", "No medicine recorded", 1)]
     assert overview.by_medicine[0].adherent == Rate(1, 2)
     assert overview.by_medicine[1] == GroupFigures(
-        "denosumab", overview.by_medicine[1].label, 1, Rate(1, 1), 0.8, Rate(0, 1), Rate(0, 5))
+        "denosumab_6_monthly", overview.by_medicine[1].label, 1, Rate(1, 1), 0.8, Rate(0, 1),
+        Rate(0, 5))
     assert [(g.key, g.label, g.patients) for g in overview.by_fracture_month] == [
         ("2027-01", "January 2027", 2), ("2027-02", "February 2027", 1),
         ("", "No date recorded", 1)]
@@ -97,7 +100,7 @@ def test_the_breakdowns_by_medicine_and_by_month(database, service, patients):
     (OverviewFilters(fracture_month=date(2027, 1, 31)), ["Ann", "Bob"]),
     (OverviewFilters(enrolment_month=date(2027, 4, 1)), ["Cat", "Dan"]),
     (OverviewFilters(enrolment_month=date(2027, 3, 1)), ["Bob"]),
-    (OverviewFilters(medicine="denosumab", status="active"), ["Bob"]),
+    (OverviewFilters(medicine="denosumab_6_monthly", status="active"), ["Bob"]),
 ])
 def test_filters_narrow_the_figures_and_the_list_alike(database, service, patients, filters,
                                                        expected):

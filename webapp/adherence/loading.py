@@ -108,14 +108,15 @@ def _regimens(session: Session, ids: list[int]) -> dict[int, list[RegimenFacts]]
     rows = session.execute(
         select(Regimen.patient_id, Regimen.id, Regimen.medicine, Regimen.first_dose_date,
                Regimen.end_date, Regimen.last_given_date, Regimen.stopped_on,
-               Regimen.switched_to_id)
+               Regimen.switched_to_id, Regimen.daily_texts)
         .where(Regimen.patient_id.in_(ids)).order_by(Regimen.id)
     )  # fmt: skip
     return _grouped(
         (row.patient_id, RegimenFacts(
             id=row.id, medicine=row.medicine, first_dose_date=row.first_dose_date,
             end_date=row.end_date, last_given_date=row.last_given_date,
-            stopped_on=row.stopped_on, switched_to_id=row.switched_to_id))
+            stopped_on=row.stopped_on, switched_to_id=row.switched_to_id,
+            daily_texts=row.daily_texts))
         for row in rows
     )  # fmt: skip
 

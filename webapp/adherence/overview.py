@@ -26,6 +26,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from webapp.adherence.facts import KpiResult, Rate
+from webapp.adherence.measures import ADHERENT_PDC
 from webapp.adherence.overview_filters import OverviewFilters, patients_in_scope
 from webapp.adherence.overview_rows import (
     SORTS,
@@ -40,8 +41,6 @@ from webapp.models.patients import Patient, PatientStatus
 from webapp.models.staff import FlsService
 from webapp.reminders.medicines import MEDICINES
 
-# A 12-month PDC at or above this is adherent (docs/clinical/adherence.md).
-ADHERENT_PDC = 0.80
 KPIS = (9, 10, 11)
 _COUNTED = (KpiResult.MET, KpiResult.NOT_MET)
 NO_MEDICINE, NO_DATE = "No medicine recorded", "No date recorded"
