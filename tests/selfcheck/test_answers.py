@@ -7,6 +7,8 @@ from webapp.selfcheck.answers import (
     OVER_100,
     QUESTIONS,
     UNDER_50,
+    WHY_ASKED_AGAIN,
+    asked_again_because,
     fingerprint,
     is_complete,
     may_ask,
@@ -48,11 +50,35 @@ def test_under_30_carrying_on_is_not_possible():
     assert not may_ask(answers, "sex")
 
 
-def test_a_new_sex_asks_the_pages_whose_choices_differ_again():
-    answers = complete_answers(medicines=["oestrogen_only_hrt"])
+def test_a_new_sex_asks_again_only_the_pages_that_now_offer_new_choices():
+    """Female to male: conditions offers nothing new (the thyroid choice is women's only), so
+    its answer stays; medicines now offers 'care home' and other risk factors 'androgen
+    deprivation', so both are asked again, with the ticks that still apply."""
+    answers = complete_answers(conditions=["cancer"], medicines=["antidepressants"],
+                               other_risk_factors=["height_loss", "premature_menopause"])
     changed = with_answer(answers, "sex", "male")
-    assert next_step(changed) == "conditions"
-    assert "medicines" not in changed and "other_risk_factors" not in changed
+    assert changed["conditions"] == ["cancer"]
+    assert next_step(changed) == "medicines"
+    assert asked_again_because(changed, "medicines") == (WHY_ASKED_AGAIN["sex"],
+                                                         ["antidepressants"])
+    assert asked_again_because(changed, "other_risk_factors")[1] == ["height_loss"]
+
+
+def test_a_tick_only_the_old_sex_was_offered_is_dropped():
+    answers = complete_answers(conditions=["endocrine_problems", "cancer"])
+    assert with_answer(answers, "sex", "male")["conditions"] == ["cancer"]
+
+
+def test_answering_a_page_asked_again_settles_it():
+    changed = with_answer(complete_answers(), "sex", "male")
+    settled = with_answer(changed, "medicines", ["care_home"])
+    assert asked_again_because(settled, "medicines") == (None, None)
+
+
+def test_changing_sex_and_back_keeps_the_ticks():
+    answers = complete_answers(medicines=["antidepressants"])
+    there_and_back = with_answer(with_answer(answers, "sex", "male"), "sex", "female")
+    assert asked_again_because(there_and_back, "medicines")[1] == ["antidepressants"]
 
 
 def test_the_same_sex_again_forgets_nothing():
@@ -60,10 +86,44 @@ def test_the_same_sex_again_forgets_nothing():
     assert with_answer(answers, "sex", "female") == answers
 
 
-def test_an_age_that_crosses_50_asks_the_broken_bones_question_again():
-    answers = {**complete_answers(age=45), "continue_under_50": True}
-    changed = with_answer(answers, "age", {"years": 67, "from_date_of_birth": False})
+def _age(years):
+    return {"years": years, "from_date_of_birth": False}
+
+
+def test_an_age_that_crosses_50_asks_a_broken_bones_answer_that_may_no_longer_hold_again():
+    """A break 'ever' (under 50) is not always a break 'since you turned 50'."""
+    answers = {**complete_answers(age=45, broken_bones="yes"), "continue_under_50": True}
+    changed = with_answer(answers, "age", _age(67))
     assert next_step(changed) == "broken_bones"
+    assert asked_again_because(changed, "broken_bones") == (WHY_ASKED_AGAIN["age"], None)
+
+
+@pytest.mark.parametrize("before, after, answer", [(74, 49, "yes"), (45, 67, "no")])
+def test_a_broken_bones_answer_that_still_holds_across_50_is_kept(before, after, answer):
+    """Yes since 50 means yes ever; no ever means no since 50."""
+    answers = {**complete_answers(age=before, broken_bones=answer), "continue_under_50": True}
+    assert with_answer(answers, "age", _age(after))["broken_bones"] == answer
+
+
+def test_changing_age_74_to_49_and_back_keeps_the_broken_bone_answer():
+    answers = complete_answers(age=74, broken_bones="no")
+    at_49 = with_answer(answers, "age", _age(49))
+    assert "broken_bones" not in at_49  # 'no' since 50 says nothing about before 50
+    back = with_answer(at_49, "age", _age(74))
+    assert back["broken_bones"] == "no" and is_complete(back)
+    assert asked_again_because(back, "broken_bones") == (None, None)
+
+
+def test_a_newer_broken_bones_answer_wins_over_one_kept_aside():
+    answers = complete_answers(age=74, broken_bones="yes")
+    at_49 = with_answer(with_answer(answers, "age", _age(49)), "broken_bones", "no")
+    assert with_answer(at_49, "age", _age(74))["broken_bones"] == "no"
+
+
+def test_what_is_kept_aside_does_not_change_the_fingerprint():
+    answers = complete_answers(age=74, broken_bones="no")
+    round_trip = with_answer(with_answer(answers, "age", _age(49)), "age", _age(74))
+    assert fingerprint(round_trip) == fingerprint(answers)
 
 
 def test_answers_become_the_profile_the_equations_take():

@@ -165,23 +165,86 @@ def is_complete(answers: dict) -> bool:
     return next_step(answers) is None
 
 
-def with_answer(answers: dict, question: str, answer) -> dict:
-    """A copy of `answers` with `question` answered, forgetting answers that no longer fit.
+# Answers put aside while a page is asked again, and why ("sex" or "age"); and the
+# broken-bones answer given in each age band, so changing an age and back loses nothing.
+ASKED_AGAIN = "_asked_again"
+BROKEN_BONES_BY_BAND = "_broken_bones_by_band"
+WHY_ASKED_AGAIN = {
+    "sex": "You changed your answer about your sex, so the choices on this page have changed. "
+           "Check your answer and continue.",
+    "age": "You changed your age, so this question now asks about a different time. "
+           "Answer it again.",
+}
 
-    A new sex changes the choices on some pages, so those are asked again. An age that
-    crosses 50 changes what the broken-bones question asks, so it is asked again too.
+
+def with_answer(answers: dict, question: str, answer) -> dict:
+    """A copy of `answers` with `question` answered, keeping every answer that still applies.
+
+    A new sex changes the choices on some pages: the ticks that still apply are kept, and
+    a page is asked again (with those ticks, and the reason) only if it now offers a
+    choice the person has not seen. An age that crosses 50 changes what the broken-bones
+    question asks: an answer that still holds is kept ("yes" since 50 is "yes" ever; "no"
+    ever is "no" since 50), the answer given before in that age band comes back, and only
+    otherwise is the question asked again.
     """
     updated = dict(answers)
     previous = answers.get(question)
     updated[question] = answer
+    asked_again = dict(answers.get(ASKED_AGAIN) or {})
+    asked_again.pop(question, None)
+    if question == "broken_bones":
+        updated.pop(BROKEN_BONES_BY_BAND, None)  # the newest answer wins over any kept aside
     if question == "sex" and previous is not None and previous != answer:
-        for dependent in DEPENDS_ON_SEX:
-            updated.pop(dependent, None)
-    if question == "age" and previous is not None and _is_50_or_over(previous) != _is_50_or_over(
-        answer
-    ):
-        updated.pop("broken_bones", None)
+        _fit_choices_to_sex(updated, asked_again, previous, answer)
+    if question == "age" and previous is not None and _band(previous) != _band(answer):
+        _fit_broken_bones_to_age(updated, asked_again, _band(previous), _band(answer))
+    updated.pop(ASKED_AGAIN, None)
+    if asked_again:
+        updated[ASKED_AGAIN] = asked_again
     return updated
+
+
+def _fit_choices_to_sex(updated: dict, asked_again: dict, old_sex: str, new_sex: str) -> None:
+    for question in DEPENDS_ON_SEX:
+        given = updated.pop(question, None)
+        if given is None:
+            given = (asked_again.get(question) or {}).get("kept")
+        if given is None:
+            continue
+        old = {choice.value for choice in choices_for_sex(CHOICES_FOR[question], old_sex)}
+        new = {choice.value for choice in choices_for_sex(CHOICES_FOR[question], new_sex)}
+        kept = [value for value in given if value in new or value == NONE_OF_THESE]
+        if kept and not new - old and question not in asked_again:
+            updated[question] = kept
+        else:
+            asked_again[question] = {"kept": kept, "because": "sex"}
+
+
+def _fit_broken_bones_to_age(updated: dict, asked_again: dict, old: str, new: str) -> None:
+    by_band = dict(updated.get(BROKEN_BONES_BY_BAND) or {})
+    given = updated.pop("broken_bones", None)
+    if given is not None:
+        by_band[old] = given
+        updated[BROKEN_BONES_BY_BAND] = by_band
+    still_true = {("50_or_over", "yes"): "yes", ("under_50", "no"): "no"}.get((old, given))
+    kept = by_band.get(new) or still_true
+    if kept is not None:
+        updated["broken_bones"] = kept
+        asked_again.pop("broken_bones", None)
+    elif given is not None or "broken_bones" in asked_again:
+        asked_again["broken_bones"] = {"kept": None, "because": "age"}
+
+
+def _band(age: dict) -> str:
+    return "50_or_over" if _is_50_or_over(age) else "under_50"
+
+
+def asked_again_because(answers: dict, question: str) -> tuple[str | None, list | None]:
+    """Why `question` is being asked again, in words, and the ticks kept for it, if it is."""
+    entry = (answers.get(ASKED_AGAIN) or {}).get(question)
+    if entry is None:
+        return None, None
+    return WHY_ASKED_AGAIN[entry["because"]], entry["kept"]
 
 
 def _is_50_or_over(age: dict) -> bool:
@@ -243,5 +306,7 @@ def fingerprint(answers: dict) -> str:
 
     Used to count a completed check once, however often its result is reloaded.
     """
-    text = json.dumps(answers, sort_keys=True, separators=(",", ":"))
+    # Only the answers themselves: what is kept aside while a page is asked again is not one.
+    given = {key: value for key, value in answers.items() if not key.startswith("_")}
+    text = json.dumps(given, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -78,15 +78,28 @@ def test_check_your_answers_lists_every_answer_and_change_comes_back(client):
     assert "Yes" in page.find("a", href=url("falls")).find_parent("div").get_text()
 
 
-def test_changing_sex_asks_the_pages_that_differ_then_returns(client):
+def test_changing_sex_asks_only_the_pages_with_new_choices_then_returns(client):
+    """The woman's 'None of these' for conditions still holds for a man; medicines and other
+    risk factors now offer choices she was not shown, so those two are asked again, each
+    saying why, with her ticks kept."""
     answer_every_question(client)
     response = submit(client, url("sex"), {"sex": "male"})
-    assert response.headers["Location"] == url("conditions")
-    for page, data in [("conditions", {"conditions": "none"}),
-                       ("medicines", {"medicines": "care_home"}),
+    assert response.headers["Location"] == url("medicines")
+    page = get_page(client, url("medicines"))
+    assert "You changed your answer about your sex" in page.select_one(".nhsuk-inset-text").text
+    assert page.find("input", attrs={"name": "medicines", "value": "none"}).has_attr("checked")
+    for page, data in [("medicines", {"medicines": "care_home"}),
                        ("other-risk-factors", {"other_risk_factors": "none"})]:
         response = submit(client, url(page), data)
     assert response.headers["Location"] == url("check-your-answers")
+
+
+def test_changing_age_to_49_and_back_keeps_every_answer(client):
+    answer_every_question(client, age={"age": "74"}, broken_bones={"broken_bones": "yes"})
+    assert submit(client, url("age"), {"age": "49"}).headers["Location"] == url("under-50")
+    submit(client, url("age"), {"age": "74"})
+    page = get_page(client, url("check-your-answers"))
+    assert "Yes" in page.find("a", href=url("broken-bones")).find_parent("div").get_text()
 
 
 def test_the_result_needs_the_answers_confirmed_again_after_a_change(client):

@@ -130,7 +130,9 @@ class _ChecklistQuestion(Question):
 
     @classmethod
     def initial(cls, answers_so_far):
-        return {cls.key: answers_so_far.get(cls.key) or []}
+        # Asked again after a change of sex: the ticks that still apply stay ticked.
+        _, kept = answers.asked_again_because(answers_so_far, cls.key)
+        return {cls.key: answers_so_far.get(cls.key) or kept or []}
 
     def answer(self):
         return list(self[self.key].data)

@@ -19,6 +19,7 @@ from webapp.selfcheck.answers import (
     OVER_100,
     QUESTIONS,
     YOUNGEST_FOR_ESTIMATE,
+    asked_again_because,
     fingerprint,
     is_complete,
     may_ask,
@@ -99,7 +100,9 @@ def _ask(question: str, form_class=None, **page):
         session[ANSWERS] = with_answer(answers_so_far, question, form.answer())
         return redirect(_step_url(next_step(session[ANSWERS])))
     page.setdefault("back_url", _back_url(question, answers_so_far))
-    return render_template("selfcheck/question.html", form=form, **page)
+    why_asked_again, _ = asked_again_because(answers_so_far, question)
+    return render_template("selfcheck/question.html", form=form, why_asked_again=why_asked_again,
+                           **page)  # fmt: skip
 
 
 def _units(question: str) -> str:
