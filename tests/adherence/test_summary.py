@@ -2,9 +2,13 @@
 
 from datetime import date, timedelta
 
-from tests.adherence.builders import contact, patient, regimen, weekly
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.adherence.builders import contact, patient, prompt, regimen, reply, text, weekly
 from webapp.adherence.facts import KpiResult, MonthCoverage, Reason
 from webapp.adherence.summary import monthly_coverage, shown_medicine, summarise
+from webapp.reminders.medicines import MEDICINES
 
 D = date(2026, 1, 5)
 
@@ -84,3 +88,63 @@ def test_summarise_over_a_year_of_weekly_doses():
     assert summary.pdc_365 == 1.0
     assert summary.persistent_12m is True
     assert (summary.prompts_asked, summary.prompts_answered) == (52, 52)
+
+
+_MEDICINES = st.sampled_from(sorted(MEDICINES))
+_OFFSET = st.integers(min_value=-60, max_value=800)
+
+
+@st.composite
+def _patients(draw):
+    """A patient with random regimens, answers, replies, contacts and status."""
+    regimens = [
+        regimen(draw(_MEDICINES), D + timedelta(draw(_OFFSET)),
+                stopped_on=draw(st.one_of(st.none(), _OFFSET.map(lambda n: D + timedelta(n)))),
+                last_given_date=draw(st.one_of(st.none(), _OFFSET.map(lambda n: D + timedelta(n)))),
+                daily_texts=draw(st.booleans()))
+        for _ in range(draw(st.integers(0, 3)))
+    ]  # fmt: skip
+    prompts = [
+        prompt(reg, reg.first_dose_date + timedelta(draw(st.integers(0, 400))),
+               draw(st.sampled_from(["taken", "missed", "no_response", None])),
+               kind=draw(st.sampled_from(["dose", "check_in", "clinic_due", "follow_up", "book"])),
+               status=draw(st.sampled_from(["delivered", "planned", "skipped", "failed"])))
+        for reg in regimens for _ in range(draw(st.integers(0, 12)))
+    ]  # fmt: skip
+    day = _OFFSET.map(lambda n: D + timedelta(n))
+    replies = [reply(draw(day), draw(st.sampled_from(["taken", "unclear", "side_effect", None])),
+                     urgent=draw(st.booleans()), read=draw(st.booleans()))
+               for _ in range(draw(st.integers(0, 3)))]  # fmt: skip
+    kinds = st.sampled_from(["phone_call", "visit", "dose_given_clinic", "confirmed_by_gp"])
+    contacts = [contact(draw(kinds), draw(day), draw(st.sampled_from([None, *regimens])))
+                for _ in range(draw(st.integers(0, 3)))]  # fmt: skip
+    status = draw(st.sampled_from(["active", "paused", "opted_out", "discharged"]))
+    return patient(
+        *regimens, prompts=prompts, replies=replies, contacts=contacts, status=status,
+        fracture_date=draw(st.one_of(st.none(), day)), paused_on=draw(st.one_of(st.none(), day)),
+        opted_out_on=draw(st.one_of(st.none(), day)), discharged_on=draw(st.one_of(st.none(), day)),
+        sms_blocked_on=draw(st.one_of(st.none(), day)),
+        last_text=draw(st.one_of(st.none(), st.builds(text, day, st.sampled_from(
+            ["delivered", "failed", "undelivered"]), st.integers(0, 3)))),
+    )  # fmt: skip
+
+
+@given(_patients(), _OFFSET)
+def test_any_patient_summarises_within_the_rollup_tables_limits(facts, today_offset):
+    """Whatever the rows: PDCs are proportions, covered never exceeds measured, each reason
+    appears once (worklist_entry is unique on patient and reason), keys and details fit their
+    columns, the list is sorted, and every month's bar is within the month."""
+    today = D + timedelta(today_offset)
+    summary = summarise(facts, today)
+    for value in (summary.pdc_90, summary.pdc_180, summary.pdc_365):
+        assert value is None or 0 <= value <= 1
+    assert 0 <= summary.days_covered_365 <= summary.days_measured_365 <= 365
+    assert 0 <= summary.prompts_answered <= summary.prompts_asked
+    reasons = [item.reason for item in summary.worklist]
+    assert len(reasons) == len(set(reasons))
+    assert all(len(item.cause_key) <= 80 and len(item.detail) <= 200 for item in summary.worklist)
+    assert list(summary.worklist) == sorted(summary.worklist, key=lambda item: item.urgency)
+    if facts.status == "discharged":
+        assert set(reasons) <= {Reason.DENOSUMAB_STOPPED}
+    for month in monthly_coverage(facts, today):
+        assert 0 <= month.days_covered <= month.days_measured <= 31
