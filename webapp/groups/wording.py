@@ -18,6 +18,12 @@ FLS_WHO_FOR = (
     "It is for people aged 50 or over who have broken a bone after a fall from standing height "
     "or less. Ask your GP or the hospital fracture clinic about being seen by it."
 )
+# A service sees people from the districts it covers (its listing says which).
+NO_FLS_COVERS = (
+    "None of the Fracture Liaison Services we know of covers {district}. These are the nearest "
+    "we know of, with the postcode districts each one covers. Your GP can tell you which "
+    "service covers where you live."
+)
 # support-groups.md: ROS volunteer-led groups; distances are from district centres.
 GROUPS_WHAT_THEY_ARE = (
     "Local support groups are run by volunteers, often with the Royal Osteoporosis Society or "

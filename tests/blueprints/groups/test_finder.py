@@ -59,6 +59,28 @@ def test_results_list_nearest_groups_with_distance_then_online_then_services(cli
     assert "Contains OS data © Crown copyright" in text
 
 
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_services_that_do_not_cover_the_district_are_shown_as_such_after_saying_so(client,
+                                                                                   database):
+    _durham_service(database)
+    database.commit()
+    text = _text(get_page(client, "/groups/near/NE1"))
+    assert "None of the Fracture Liaison Services we know of covers NE1." in text
+    assert "Durham FLS (example)" in text
+    assert "Does not cover your postcode district" in text
+    assert "Covers your postcode district" not in text
+    assert "Postcode districts covered DH1, DH2" in text
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_a_service_that_covers_the_district_is_not_hedged(client, database):
+    _durham_service(database)
+    database.commit()
+    text = _text(get_page(client, "/groups/near/DH2"))
+    assert "Covers your postcode district" in text
+    assert "we know of covers" not in text and "Does not cover" not in text
+
+
 def _card_names(page, heading: str) -> list[str]:
     """The group names in the cards after the h2 `heading`, up to the next h2."""
     section = page.find("h2", string=heading)
