@@ -148,3 +148,11 @@ def test_any_patient_summarises_within_the_rollup_tables_limits(facts, today_off
         assert set(reasons) <= {Reason.DENOSUMAB_STOPPED}
     for month in monthly_coverage(facts, today):
         assert 0 <= month.days_covered <= month.days_measured <= 31
+
+
+def test_monthly_coverage_stops_at_discharge():
+    """Every dose taken from 5 January; discharged on 1 March: March measures nothing."""
+    facts = _alendronate_patient("T" * 10, status="discharged", discharged_on=date(2026, 3, 1))
+    months = monthly_coverage(facts, date(2026, 3, 20), months=3)
+    assert [(month.days_covered, month.days_measured) for month in months] == [
+        (27, 27), (28, 28), (0, 0)]
