@@ -6,7 +6,7 @@ so every page, including ones added later, is asked for with real records.
 
 from tests.accounts.factories import sign_in
 from tests.blueprints.selfcheck.journey import answer_every_question, confirm_answers
-from tests.walk import make_records, page_rules, url_for_rule
+from tests.walk import make_records, make_staff_and_records, page_rules, url_for_rule
 
 # Pages that must really have been drawn (not a redirect), so the walk cannot pass empty.
 MUST_RENDER = {
@@ -15,6 +15,10 @@ MUST_RENDER = {
     "admin_staff.staff_member", "admin_staff.edit_fls_service", "admin_staff.audit_log",
     "admin_staff.download_audit_log", "admin_listings.edit_group", "admin_listings.export",
 }  # fmt: skip
+# A nurse's pages answer an admin 404, so they are walked again as the nurse.
+NURSE_BLUEPRINTS = ("nurse", "patients")
+NURSE_MUST_RENDER = {"nurse.worklist", "nurse.handled", "patients.patient_list",
+                     "patients.patient_record"}  # fmt: skip
 
 
 def _walk(app, database) -> dict[str, tuple[int, str | None]]:
@@ -35,6 +39,21 @@ def _walk(app, database) -> dict[str, tuple[int, str | None]]:
 def test_every_page_is_no_store(app, database):
     answered = _walk(app, database)
     assert {endpoint for endpoint, (status, _) in answered.items() if status == 200} >= MUST_RENDER
+    assert {e: seen for e, seen in answered.items() if seen[1] != "no-store"} == {}
+
+
+def test_every_nurse_page_is_no_store(app, database):
+    _, nurse, ids = make_staff_and_records(database)
+    client = app.test_client()
+    sign_in(client, nurse)
+    answered = {}
+    for rule in page_rules(app):
+        if rule.endpoint.split(".")[0] in NURSE_BLUEPRINTS:
+            response = client.get(url_for_rule(app, rule, ids))
+            response.get_data()  # read to the end, as for a download
+            response.close()
+            answered[rule.endpoint] = (response.status_code, response.headers.get("Cache-Control"))
+    assert {e for e, (status, _) in answered.items() if status == 200} >= NURSE_MUST_RENDER
     assert {e: seen for e, seen in answered.items() if seen[1] != "no-store"} == {}
 
 

@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.blueprints.admin_staff import bp as admin_staff_bp
     from webapp.blueprints.assets import bp as assets_bp
     from webapp.blueprints.groups import bp as groups_bp
+    from webapp.blueprints.nurse import bp as nurse_bp
     from webapp.blueprints.pages import bp as pages_bp
     from webapp.blueprints.patients import bp as patients_bp
     from webapp.blueprints.selfcheck import bp as selfcheck_bp
@@ -112,6 +113,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sms_webhook_bp, url_prefix="/sms")
     # Nurses only, and only their own service's patients (webapp.patients.queries).
     app.register_blueprint(patients_bp, url_prefix="/patients")
+    # Nurses only: the worklist and the service overview, scoped to the nurse's service.
+    app.register_blueprint(nurse_bp)
 
 
 def register_security_headers(app: Flask) -> None:

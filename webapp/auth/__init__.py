@@ -34,7 +34,8 @@ def _header_account_context() -> dict:
 
 
 def _header_account() -> dict:
-    """The header's account area: the person's name, admin pages, and a sign-out button.
+    """The header's account area: the person's name, their pages (admin, or a nurse's worklist
+    and patients), and a sign-out button.
 
     Signing out is a POST with a CSRF token (a link could be triggered by any
     page). The design system's account form has no slot for hidden fields, so
@@ -44,7 +45,8 @@ def _header_account() -> dict:
     if current_user.is_admin:
         items.append({"text": "Admin", "href": url_for("admin_staff.staff_list")})
     elif current_user.is_nurse and current_user.fls_service_id is not None:
-        items.append({"text": "Patients", "href": url_for("patients.patient_list")})
+        items += [{"text": "Worklist", "href": url_for("nurse.worklist")},
+                  {"text": "Patients", "href": url_for("patients.patient_list")}]  # fmt: skip
     token = Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
     items.append({"html": escape("Sign out") + token, "action": url_for("staff_auth.sign_out")})
     return {"ariaLabel": "Your account", "items": items}

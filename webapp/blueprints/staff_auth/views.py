@@ -27,6 +27,7 @@ from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.logs import log_event
 from webapp.models.staff import StaffMember
+from webapp.patients.queries import nurse_service_id
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def sign_in():
     """Step 1: email address and password."""
     next_url = sessions.safe_next_url(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_url or url_for("staff_auth.account"))
+        return redirect(next_url or _home())
     form = SignInForm()
     if form.validate_on_submit():
         result = check_password(
@@ -209,6 +210,10 @@ def change_password():
 
 
 def _home() -> str:
+    """Where a signed-in person starts: a nurse of a service at today's worklist, anyone else
+    at their account page (the admin pages are linked from the header)."""
+    if current_user.is_authenticated and nurse_service_id(current_user) is not None:
+        return url_for("nurse.worklist")
     return url_for("staff_auth.account")
 
 
