@@ -102,11 +102,12 @@ def test_an_admin_adds_a_group_that_the_public_then_finds(page, live_app, browse
         with visitor.expect_navigation():
             card.get_by_role("link", name="Browser Test Durham Group").click()
         with visitor.expect_download() as download_info:
-            visitor.get_by_role("link", name="Add the next meeting to your calendar").click()
+            visitor.get_by_role("link", name="Add the meetings to your calendar").click()
         data = Path(download_info.value.path()).read_bytes()
         event = next(iter(icalendar.Calendar.from_ical(data).walk("VEVENT")))
         assert str(event["SUMMARY"]) == "Browser Test Durham Group"
         assert event.decoded("DTSTART").date() == NEXT_MEETING
+        assert "RRULE" in event  # the meetings after it too
     finally:
         public.close()
 

@@ -21,8 +21,8 @@ REPEAT_RULES = {
     "every-3-months": "Every 3 months, on the same weekday of the month",
     "every-6-months": "Every 6 months, on the same weekday of the month",
 }
-_DAY_STEPS = {"weekly": 7, "fortnightly": 14}
-_MONTH_STEPS = {"monthly": 1, "every-2-months": 2, "every-3-months": 3, "every-6-months": 6}
+DAY_STEPS = {"weekly": 7, "fortnightly": 14}
+MONTH_STEPS = {"monthly": 1, "every-2-months": 2, "every-3-months": 3, "every-6-months": 6}
 # Enough steps to pass a long gap (a weekly group's anchor years ago) without looping forever.
 _MAX_STEPS = 2000
 LAST = 5
@@ -57,14 +57,14 @@ def next_meeting(
 
 def _meetings_from(anchor: date, repeats: str):
     """Every meeting date from the anchor on, per the rule (at most _MAX_STEPS)."""
-    if repeats in _DAY_STEPS:
-        step = timedelta(days=_DAY_STEPS[repeats])
+    if repeats in DAY_STEPS:
+        step = timedelta(days=DAY_STEPS[repeats])
         for n in range(_MAX_STEPS):
             yield anchor + n * step
-    elif repeats in _MONTH_STEPS:
+    elif repeats in MONTH_STEPS:
         week, weekday = week_of_month(anchor), anchor.weekday()
         for n in range(_MAX_STEPS):
-            year, month = divmod(anchor.month - 1 + n * _MONTH_STEPS[repeats], 12)
+            year, month = divmod(anchor.month - 1 + n * MONTH_STEPS[repeats], 12)
             yield nth_weekday(anchor.year + year, month + 1, weekday, week)
     else:
         yield anchor
