@@ -5,7 +5,9 @@ same loaded database: each page in-process with Flask's test client, signed in
 through the real pages as a second nurse of the service (a security code is
 good once), asked a few times to warm up, then `requests` times with every SQL
 statement timed and under cProfile. Profiling slows Python down, so the times
-here are for comparing parts of one page, not with the HTTP figures.
+here are for comparing parts of one page, not with the HTTP figures. On
+PostgreSQL the page's slowest statement is then run once more under EXPLAIN
+ANALYZE and its plan printed, to show which step of it costs the time.
 """
 
 import cProfile
@@ -17,6 +19,7 @@ from sqlalchemy import event
 
 SHOWN_FUNCTIONS = 14
 SHOWN_STATEMENTS = 4
+SHOWN_PLAN_LINES = 18
 
 
 def profile_pages(app, nurse_email: str, pages: dict[str, str], requests: int = 20) -> None:
@@ -46,11 +49,14 @@ def profile_pages(app, nurse_email: str, pages: dict[str, str], requests: int = 
         profile.disable()
         _print_page(name, path, (time.perf_counter() - started) / requests, statements,
                     profile, requests)  # fmt: skip
+        with app.app_context():
+            if db.engine.dialect.name == "postgresql":
+                _print_plan(db.engine, statements)
 
 
-def _time_statements(engine) -> list[tuple[float, str]]:
-    """Every statement the engine runs from now on, with its seconds."""
-    statements: list[tuple[float, str]] = []
+def _time_statements(engine) -> list[tuple[float, str, object]]:
+    """Every statement the engine runs from now on, with its seconds and parameters."""
+    statements: list[tuple[float, str, object]] = []
 
     @event.listens_for(engine, "before_cursor_execute")
     def _started(conn, cursor, statement, parameters, context, executemany):
@@ -58,17 +64,17 @@ def _time_statements(engine) -> list[tuple[float, str]]:
 
     @event.listens_for(engine, "after_cursor_execute")
     def _finished(conn, cursor, statement, parameters, context, executemany):
-        statements.append((time.perf_counter() - context.bench_started, statement))
+        statements.append((time.perf_counter() - context.bench_started, statement, parameters))
 
     return statements
 
 
 def _print_page(name, path, seconds, statements, profile, requests) -> None:
-    in_sql = sum(taken for taken, _ in statements) / requests
+    in_sql = sum(taken for taken, *_ in statements) / requests
     print(f"  {name} ({path}): {seconds * 1000:.1f} ms a request under the profiler, "
           f"{len(statements) / requests:.0f} queries taking {in_sql * 1000:.1f} ms")  # fmt: skip
     by_statement: dict[str, float] = defaultdict(float)
-    for taken, statement in statements:
+    for taken, statement, _ in statements:
         by_statement[" ".join(statement.split())] += taken / requests
     for statement, taken in sorted(by_statement.items(), key=lambda item: -item[1])[
         :SHOWN_STATEMENTS
@@ -79,6 +85,24 @@ def _print_page(name, path, seconds, statements, profile, requests) -> None:
             if _is_ours(function[0])]  # fmt: skip
     for cumulative, where in sorted(ours, reverse=True)[:SHOWN_FUNCTIONS]:
         print(f"    {cumulative * 1000:7.2f} ms  in {where}")
+
+
+def _print_plan(engine, statements) -> None:
+    """EXPLAIN ANALYZE the slowest read, with the parameters it was sent with."""
+    reads = [entry for entry in statements if entry[1].lstrip().upper().startswith("SELECT")]
+    if not reads:
+        return
+    _, statement, parameters = max(reads, key=lambda entry: entry[0])
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+        plan = [line for (line,) in cursor.fetchall()]
+    finally:
+        connection.close()
+    print("    plan of the slowest statement:")
+    for line in plan[:SHOWN_PLAN_LINES]:
+        print(f"      {line[:150]}")
 
 
 def _is_ours(filename: str) -> bool:
