@@ -10,6 +10,7 @@ from webapp.groups.meetings import (
     next_meeting,
     nth_weekday,
     parse_skip_months,
+    tidy_times,
     upcoming_meetings,
     week_of_month,
 )
@@ -85,3 +86,18 @@ def test_stored_skip_months_are_read_back():
 )  # fmt: skip
 def test_meeting_times_are_written_as_people_say_them(value, said):
     assert clock_time(value) == said
+
+
+@pytest.mark.parametrize(
+    "written, shown",
+    [
+        ("Third Tuesday of the month, 7.30pm to 9pm", "Third Tuesday of the month, 7:30pm to 9pm"),
+        ("10.30am to 12pm", "10:30am to midday"),
+        ("2 pm to 3:30 p.m.", "2pm to 3:30pm"),
+        ("Weekdays 9AM to 5.00PM", "Weekdays 9am to 5pm"),
+        ("Room 12, 2nd floor, open 24 hours", "Room 12, 2nd floor, open 24 hours"),
+        ("Meets at 13.30pm", "Meets at 13.30pm"),  # not a time: left as written
+    ],
+)
+def test_times_in_a_listings_words_are_written_one_way(written, shown):
+    assert tidy_times(written) == shown

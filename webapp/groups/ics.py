@@ -3,7 +3,7 @@
 One event: the next meeting, carrying the group's repeat rule (RRULE, with the
 months it skips), so a calendar app shows the meetings after it too. Times are
 Europe/London wall-clock times with the time zone itself in the file
-(VTIMEZONE), so "7.30pm every third Tuesday" stays 7.30pm across the clock
+(VTIMEZONE), so "7:30pm every third Tuesday" stays 7:30pm across the clock
 change. A listing with a start but no end time lasts DEFAULT_LENGTH; one with
 no time is an all-day event.
 """

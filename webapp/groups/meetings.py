@@ -8,6 +8,7 @@ editing it every month.
 """
 
 import calendar
+import re
 from datetime import date, time, timedelta
 
 NO_REPEAT = "none"
@@ -99,3 +100,21 @@ def clock_time(value: time) -> str:
     hour = value.hour % 12 or 12
     minutes = f":{value.minute:02d}" if value.minute else ""
     return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+# A time written in a listing's own words: "7.30pm", "7:30 pm", "12pm", "12.00am".
+_WRITTEN_TIME = re.compile(r"\b(1[0-2]|0?[1-9])(?:[.:]([0-5][0-9]))?\s*([ap])\.?m\b\.?",
+                           re.IGNORECASE)
+
+
+def tidy_times(text: str) -> str:
+    """A listing's words with every time written one way, as `clock_time` writes them.
+
+    Staff type "7.30pm", "7:30 pm" or "12pm"; the page shows "7:30pm" and "midday" next
+    to times BoneCheck works out itself, so one page never mixes two styles.
+    """
+    def rewrite(match: re.Match) -> str:
+        hour, minutes, half = int(match[1]), int(match[2] or 0), match[3].lower()
+        return clock_time(time(hour % 12 + (12 if half == "p" else 0), minutes))
+
+    return _WRITTEN_TIME.sub(rewrite, text)

@@ -149,7 +149,7 @@ def check_listing(
         name=name, town=town, region=region, meeting_format=meeting_format,
         venue_name=venue_name, address=address, venue_district=district, venue_postcode=postcode,
         meeting_pattern=check.required(
-            "meeting_pattern", "Say how often the group meets, like 'Third Tuesday, 7.30pm to 9pm'"
+            "meeting_pattern", "Say how often the group meets, like 'Third Tuesday, 7:30pm to 9pm'"
         ),
         repeats=repeats, skip_months=skip_months, next_meeting_on=next_on,
         starts_at=starts_at, ends_at=ends_at,
@@ -339,12 +339,12 @@ def _time(check: _Checker, field: str, what: str) -> time | None:
         return None
     parsed = parse_time(typed)
     if parsed is None:
-        return check.fail(field, f"Enter the {what} like 19:30 or 7.30pm")
+        return check.fail(field, f"Enter the {what} like 19:30 or 7:30pm")
     return parsed
 
 
 def parse_time(typed: str) -> time | None:
-    """A time of day written 19:30, 19.30, 7.30pm or 7pm, or None."""
+    """A time of day written 19:30, 19.30, 7:30pm, 7.30pm or 7pm, or None."""
     match = _TIME.fullmatch(typed.strip().lower())
     if not match:
         return None

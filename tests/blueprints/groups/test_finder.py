@@ -261,6 +261,8 @@ def test_a_group_page_shows_everything_and_offers_a_calendar_file(client, databa
     assert "Step-free access Yes" in text and "Hearing loop No" in text
     assert "Parking Not known" in text
     assert "Details checked on Monday 1 September 2025" in text
+    # Typed "7.30pm" by staff, shown the one way every time on the page is written.
+    assert "Third Tuesday of the month, 7:30pm to 9pm" in text and "7.30pm" not in text
     assert "A. Admin" not in text  # who checked it is for staff, not the public
     assert "Later meetings: Tuesday 18 November 2025" in text
     link = page.find("a", string="Add the meetings to your calendar")

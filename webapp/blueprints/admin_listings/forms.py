@@ -51,7 +51,7 @@ class ListingForm(FlaskForm):
     )
     meeting_pattern = StringField(
         "When it meets, in words",
-        description="For example, Third Tuesday of the month, 7.30pm to 9pm, not in August",
+        description="For example, Third Tuesday of the month, 7:30pm to 9pm, not in August",
         validators=[Length(max=400)],
     )
     repeats = SelectField(
@@ -64,7 +64,7 @@ class ListingForm(FlaskForm):
     # The hint's example date is set by the page, so it is never in the past.
     next_meeting_date = DateField("Next meeting date")
     start_time = StringField(
-        "Start time (optional)", description="For example, 7.30pm or 19:30",
+        "Start time (optional)", description="For example, 7:30pm or 19:30",
         validators=[Length(max=20)],
     )
     end_time = StringField(

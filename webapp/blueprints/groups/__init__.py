@@ -13,13 +13,14 @@ def _finder_helpers() -> dict:
     App-wide because the sources page and the self-check result show them too.
     """
     from webapp.groups import wording
-    from webapp.groups.meetings import clock_time
+    from webapp.groups.meetings import clock_time, tidy_times
     from webapp.postcodes import ATTRIBUTION_LINES, LICENCE_NAME, LICENCE_URL
 
     return {
         "wording": wording,
         "long_date": lambda day: f"{day:%A} {day.day} {day:%B %Y}",
         "clock_time": clock_time,
+        "tidy_times": tidy_times,
         "postcode_attribution": ATTRIBUTION_LINES,
         "postcode_licence_name": LICENCE_NAME,
         "postcode_licence_url": LICENCE_URL,
