@@ -4,6 +4,7 @@ import logging
 from datetime import UTC, date
 
 import icalendar
+import pytest
 import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -79,6 +80,43 @@ def test_a_service_that_covers_the_district_is_not_hedged(client, database):
     text = _text(get_page(client, "/groups/near/DH2"))
     assert "Covers your postcode district" in text
     assert "we know of covers" not in text and "Does not cover" not in text
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_results_say_how_many_were_found_and_offer_another_search(client, database):
+    create_group(database, name="Durham group", venue_postcode="DH1")
+    create_group(database, **online_values())
+    _durham_service(database)
+    database.commit()
+    page = get_page(client, "/groups/near/DH1")
+    assert ("We found 1 group that meets in person within 25 miles, 1 that meets online, and 1 "
+            "Fracture Liaison Service.") in _text(page)
+    box = page.find("form", action="/groups/")
+    assert box.find("input", attrs={"name": "postcode"})
+    assert "Search again with another postcode" in box.get_text()
+
+
+@pytest.mark.parametrize("address", ["/groups/near/ZZ99", "/groups/near/BT9"])
+def test_the_not_found_and_northern_ireland_pages_offer_another_search(client, database,
+                                                                        address):
+    page = get_page(client, address)
+    assert page.find("form", action="/groups/").find("input", attrs={"name": "postcode"})
+
+
+@time_machine.travel("2025-10-01 09:00 +0100", tick=False)
+def test_a_group_opened_from_the_results_leads_back_to_the_same_search(client, database):
+    group = create_group(database, name="Durham group", venue_postcode="DH1")
+    database.commit()
+    results = get_page(client, "/groups/near/DH1?miles=50")
+    link = results.find("a", string="Durham group")["href"]
+    assert link == f"/groups/{group.id}?near=DH1&miles=50"
+    back = get_page(client, link).select_one(".nhsuk-back-link a, a.nhsuk-back-link")
+    assert back["href"] == "/groups/near/DH1?miles=50"
+    assert "Back to groups near DH1" in back.get_text()
+    # Opened any other way, or with a made-up search, it offers a new search instead.
+    for address in (f"/groups/{group.id}", f"/groups/{group.id}?near=<script>&miles=99"):
+        back = get_page(client, address).select_one(".nhsuk-back-link a, a.nhsuk-back-link")
+        assert back["href"] == "/groups/" and "Find another group" in back.get_text()
 
 
 def _card_names(page, heading: str) -> list[str]:

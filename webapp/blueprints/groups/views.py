@@ -65,8 +65,23 @@ def near(district: str):
         return _help_page("groups/unknown_district.html", parsed, today)
     found = search.find_groups_near(db.session, centre, miles, today)
     return render_template(
-        "groups/results.html", search=found, choices=search.DISTANCE_CHOICES, **_regions()
-    )
+        "groups/results.html", search=found, choices=search.DISTANCE_CHOICES,
+        form=_search_again(), **_regions(),
+    )  # fmt: skip
+
+
+def _search_again() -> FindGroupForm:
+    """An empty postcode box for another search (only a district is ever in the URL)."""
+    return FindGroupForm(formdata=None)
+
+
+def _came_from() -> dict | None:
+    """The search a group's page was opened from (?near=DH1&miles=25), checked, or None."""
+    try:
+        district = parse_outcode(request.args.get("near") or "")
+    except PostcodeError:
+        return None
+    return {"near": district, "miles": _miles()}
 
 
 def _miles() -> int:
@@ -82,6 +97,7 @@ def _help_page(template: str, district: str, today):
         online=online,
         online_total=online_total,
         services=search.find_services_near(db.session, district),
+        form=_search_again(),
         **_regions(),
     )
 
@@ -100,6 +116,7 @@ def _northern_ireland(district: str, today):
         online=online,
         online_total=online_total,
         services=search.find_services_near(db.session, district),
+        form=_search_again(),
         # The other nations and regions: Northern Ireland's groups are on this page.
         regions=[region for region in REGIONS if region.code != NORTHERN_IRELAND_CODE],
         nations=[nation for nation in NATIONS if nation != NORTHERN_IRELAND],
@@ -171,6 +188,7 @@ def group(group_id: int):
         group=listing,
         meeting=next_meeting_of(listing, today, count=3),
         stale=needs_checking(listing.checked_on, today),
+        came_from=_came_from(),
     )
 
 
