@@ -16,8 +16,9 @@ from datetime import date
 from markupsafe import Markup
 
 from webapp.adherence.facts import MonthCoverage
+from webapp.adherence.measures import ADHERENT_PDC
 
-TARGET = 0.8  # the FLS-DB green band and the usual PDC threshold: 80%
+TARGET = ADHERENT_PDC  # 80%: adherent at or above it (docs/clinical/adherence.md, PDC-80)
 # The drawing's own units; the SVG scales to the width it is given.
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 20, 44

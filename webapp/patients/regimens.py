@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from webapp.models.follow_up import DOSES_GIVEN, Contact, ContactKind
 from webapp.models.patients import Patient, PatientStatus, Regimen
 from webapp.models.staff import StaffMember
 from webapp.patients.audit import RECORDED, log_patient_change, patient_state, regimen_state
@@ -72,17 +73,34 @@ def switch_regimen(
 
 def record_dose_given(
     session: Session, nurse: StaffMember | None, regimen: Regimen, given_on: date,
-    now: datetime, *, plan_days: int,
-) -> None:
-    """Record the day a clinic injection or infusion was given: the next one counts from it."""
+    now: datetime, *, plan_days: int, kind: str = ContactKind.DOSE_GIVEN_CLINIC,
+    note: str | None = None,
+) -> Contact:
+    """Record the day a clinic injection or infusion was given: the next one counts from it.
+
+    The dose is also kept as a contact (given in clinic unless `kind` says at the GP
+    practice), so the patient's timeline and the audit indicators see it. A dose
+    recorded late, before one already recorded, is kept in the history and leaves
+    the next dose counted from the latest.
+    """
     _require_current(regimen)
     if not medicine(regimen.medicine).in_clinic:
         raise PatientStatusError("Only injections and infusions given in clinic are recorded here")
-    regimen.last_given_date = given_on
+    if kind not in DOSES_GIVEN:
+        raise ValueError(f"{kind} is not a dose given")
+    if regimen.last_given_date is None or given_on >= regimen.last_given_date:
+        regimen.last_given_date = given_on
     regimen.patient.updated_at = now
+    contact = Contact(patient_id=regimen.patient_id, regimen_id=regimen.id, kind=kind,
+                      happened_on=given_on, note=note,
+                      recorded_by_id=nurse.id if nurse else None, recorded_at=now)
+    session.add(contact)
     session.flush()
-    _log(session, nurse, "record-dose-given", regimen.patient, now, regimen)
+    _log(session, nurse, "record-dose-given", regimen.patient, now, regimen,
+         contact={"contact_id": contact.id, "kind": kind, "happened_on": given_on.isoformat(),
+                  **({"note": RECORDED} if note else {})})  # fmt: skip
     _replan(session, regimen.patient, now, plan_days)
+    return contact
 
 
 def _replan(session: Session, patient: Patient, now: datetime, plan_days: int) -> None:

@@ -43,4 +43,4 @@ def _medicine_label_filter(code: str) -> str:
     return entry.label if entry else code
 
 
-from webapp.blueprints.patients import views  # noqa: E402,F401  (routes attach to bp)
+from webapp.blueprints.patients import follow_up, views  # noqa: E402,F401  (routes attach to bp)

@@ -8,6 +8,7 @@ from webapp.forms.widgets import (
     DateField,
     RadioField,
     SelectField,
+    SelectMultipleCheckboxField,
     StringField,
     TelField,
     TextAreaField,
@@ -180,3 +181,71 @@ class SearchForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that posts only the CSRF token."""
+
+
+CONTACT_KINDS = [
+    ("phone_call", "Phone call"), ("visit", "Visit"),
+    ("dose_given_clinic", "Dose given in clinic"),
+    ("dose_given_gp", "Dose given at the GP practice"),
+    ("confirmed_by_gp", "Treatment confirmed by the GP"),
+    ("confirmed_by_pharmacy", "Treatment confirmed by the pharmacy"),
+]  # fmt: skip
+CONTACT_HINTS = {
+    "phone_call": "With the patient, or someone caring for them",
+    "dose_given_clinic": "An injection or infusion: the next dose is counted from it",
+    "confirmed_by_gp": "The GP record shows the treatment continues",
+    "confirmed_by_pharmacy": "The pharmacy dispensed it",
+}  # fmt: skip
+NOT_A_MEDICINE = ""
+
+
+class ContactForm(FlaskForm):
+    """A contact that is not a text. Checking beyond "was it answered" is
+    webapp.patients.contacts' job."""
+
+    kind = RadioField(
+        "What kind of contact was it?", choices=CONTACT_KINDS, choice_hints=CONTACT_HINTS,
+        validators=[InputRequired("Select what kind of contact it was")],
+    )
+    regimen_id = RadioField(
+        "Which medicine was it about?",
+        description="Needed for a dose given or a treatment confirmed",
+        validate_choice=False,
+    )
+    happened_on = DateField("Date of the contact", description="For example, 1 12 2026")
+    note = TextAreaField(
+        "Note (optional)",
+        description="What was said or done, in 500 characters or fewer",
+        validators=[Length(max=500)],
+    )
+
+    def set_medicines(self, regimens) -> None:
+        """Offer the patient's medicines, and "not about a medicine" for a call or a visit."""
+        self.regimen_id.choices = as_select_choices(
+            [(NOT_A_MEDICINE, "Not about one medicine")]
+            + [(str(regimen.id), _regimen_choice(regimen)) for regimen in regimens]
+        )
+
+    def chosen_regimen(self, regimens):
+        chosen = read_record_id(self.regimen_id.data)
+        return next((regimen for regimen in regimens if regimen.id == chosen), None)
+
+
+def _regimen_choice(regimen) -> str:
+    entry = MEDICINES.get(regimen.medicine)
+    label = entry.label if entry else regimen.medicine
+    return f"{label} (stopped)" if regimen.stopped_on else label
+
+
+class HandledForm(FlaskForm):
+    """Mark one or more of the patient's worklist reasons handled, with a note."""
+
+    items = SelectMultipleCheckboxField(
+        "Which have you handled?", validate_choice=False,
+        validators=[InputRequired("Select at least one reason you have handled")],
+    )
+    note = TextAreaField(
+        "What did you do?",
+        description="Kept on the patient's timeline. 500 characters or fewer",
+        validators=[InputRequired("Enter a note saying what you did"), Length(max=500)],
+    )

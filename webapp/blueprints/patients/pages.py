@@ -6,8 +6,12 @@ from datetime import date
 from flask import current_app, url_for
 from sqlalchemy.orm import Session
 
+from webapp.adherence.worklist_queries import open_items_for
+from webapp.blueprints.patients.figures import adherence_figures
+from webapp.blueprints.patients.forms import HandledForm
 from webapp.clock import to_uk, uk_today
 from webapp.extensions import db
+from webapp.forms.widgets import as_select_choices
 from webapp.models.patients import Patient, PatientStatus, Regimen
 from webapp.models.staff import FlsService
 from webapp.patients import queries
@@ -22,6 +26,7 @@ from webapp.patients.details import (
     drama_numbers_allowed,
 )
 from webapp.patients.nhs_number import format_nhs_number
+from webapp.patients.timeline import patient_timeline
 from webapp.phones import national_format
 from webapp.reminders.medicines import MEDICINES, medicine, reminder_time_problem
 from webapp.reminders.schedule import next_due_date
@@ -117,10 +122,23 @@ def values_from_patient(patient: Patient) -> dict:
     }  # fmt: skip
 
 
-def patient_page_context(session: Session, patient: Patient) -> dict:
-    """Everything the patient page shows, in a fixed number of queries."""
+def patient_page_context(session: Session, patient: Patient, handled_form=None,
+                         items=None) -> dict:  # fmt: skip
+    """Everything the patient page shows, in a fixed number of queries.
+
+    `handled_form` is the "mark as handled" form as posted, to show its errors, with
+    the open worklist `items` it was checked against.
+    """
     today = uk_today()
+    if items is None:
+        items = open_items_for(session, patient.fls_service_id, patient.id)
+    form = handled_form or HandledForm(formdata=None)
+    set_handled_choices(form, items)
     return {
+        "form": form,
+        "worklist_items": items,
+        "adherence": adherence_figures(session, patient, today),
+        "timeline": patient_timeline(session, patient, today),
         "patient": patient,
         "today": today,
         "status_tag": STATUS_TAGS.get(patient.status, (patient.status, "")),
@@ -133,6 +151,29 @@ def patient_page_context(session: Session, patient: Patient) -> dict:
         "to_uk": to_uk,
         "detail_rows": detail_rows(patient),
     }
+
+
+def set_handled_choices(form, items) -> None:
+    """The open worklist reasons as the form's choices, all ticked unless the nurse chose."""
+    form.items.choices = as_select_choices(
+        [(handled_value(item), item.label) for item in items])
+    form.items.choice_hints = {handled_value(item): item.detail for item in items}
+    if not form.is_submitted():
+        form.items.data = [handled_value(item) for item in items]
+
+
+def handled_value(item) -> str:
+    """A reason and its cause in one value ("missed_doses:2026-03-03"): a reason has no colon."""
+    return f"{item.reason}:{item.cause_key}"
+
+
+def chosen_causes(form, items) -> list[tuple[str, str]] | None:
+    """The (reason, cause_key) pairs ticked, if every one is still open; else None."""
+    open_values = {handled_value(item): (str(item.reason), item.cause_key) for item in items}
+    chosen = form.items.data or []
+    if not chosen or any(value not in open_values for value in chosen):
+        return None
+    return [open_values[value] for value in chosen]
 
 
 def next_due_dates(patient: Patient, today: date) -> dict[int, str]:
