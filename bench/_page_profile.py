@@ -4,8 +4,10 @@
 same loaded database: each page in-process with Flask's test client, signed in
 through the real pages as a second nurse of the service (a security code is
 good once), asked a few times to warm up, then `requests` times with every SQL
-statement timed and under cProfile. Profiling slows Python down, so the times
-here are for comparing parts of one page, not with the HTTP figures. On
+statement timed and under cProfile. The profiler counts this process's CPU time,
+not the clock's, so time spent waiting for a busy machine's CPU is not pinned on
+whatever function happened to be running; profiling slows Python down, so the
+times here are for comparing parts of one page, not with the HTTP figures. On
 PostgreSQL the page's slowest statement is then run once more under EXPLAIN
 ANALYZE and its plan printed, to show which step of it costs the time.
 """
@@ -40,15 +42,16 @@ def profile_pages(app, nurse_email: str, pages: dict[str, str], requests: int = 
         for _ in range(3):
             client.get(path)
         statements.clear()
-        profile = cProfile.Profile()
-        started = time.perf_counter()
+        profile = cProfile.Profile(time.process_time)
+        started, cpu_started = time.perf_counter(), time.process_time()
         profile.enable()
         for _ in range(requests):
             if client.get(path).status_code != 200:
                 raise RuntimeError(f"GET {path} did not answer 200 in-process")
         profile.disable()
-        _print_page(name, path, (time.perf_counter() - started) / requests, statements,
-                    profile, requests)  # fmt: skip
+        seconds = ((time.perf_counter() - started) / requests,
+                   (time.process_time() - cpu_started) / requests)
+        _print_page(name, path, seconds, statements, profile, requests)
         with app.app_context():
             if db.engine.dialect.name == "postgresql":
                 _print_plan(db.engine, statements)
@@ -71,8 +74,9 @@ def _time_statements(engine) -> list[tuple[float, str, object]]:
 
 def _print_page(name, path, seconds, statements, profile, requests) -> None:
     in_sql = sum(taken for taken, *_ in statements) / requests
-    print(f"  {name} ({path}): {seconds * 1000:.1f} ms a request under the profiler, "
-          f"{len(statements) / requests:.0f} queries taking {in_sql * 1000:.1f} ms")  # fmt: skip
+    print(f"  {name} ({path}) under the profiler: {seconds[0] * 1000:.1f} ms a request "
+          f"({seconds[1] * 1000:.1f} ms of this process's CPU), {len(statements) / requests:.0f} "
+          f"queries taking {in_sql * 1000:.1f} ms (the database's time included)")  # fmt: skip
     by_statement: dict[str, float] = defaultdict(float)
     for taken, statement, _ in statements:
         by_statement[" ".join(statement.split())] += taken / requests
@@ -84,7 +88,7 @@ def _print_page(name, path, seconds, statements, profile, requests) -> None:
     ours = [(values[3] / requests, _where(function)) for function, values in stats.stats.items()
             if _is_ours(function[0])]  # fmt: skip
     for cumulative, where in sorted(ours, reverse=True)[:SHOWN_FUNCTIONS]:
-        print(f"    {cumulative * 1000:7.2f} ms  in {where}")
+        print(f"    {cumulative * 1000:7.2f} ms CPU  in {where}")
 
 
 def _print_plan(engine, statements) -> None:
