@@ -116,7 +116,8 @@ def test_a_nurse_cannot_reach_the_listing_pages(page, live_app):
     nurse = _staff(live_app, Role.NURSE)
     _sign_in(page, nurse)
     for url in ("/admin/support-groups/", "/admin/support-groups/add",
-                "/admin/support-groups/upload", "/admin/support-groups/export.csv"):  # fmt: skip
+                "/admin/support-groups/upload", "/admin/support-groups/upload/format",
+                "/admin/support-groups/export.csv"):  # fmt: skip
         response = page.goto(url)
         assert response.status == 404, url
         assert page.locator("h1").inner_text() == "Page not found"
@@ -176,7 +177,7 @@ def test_listing_admin_pages_are_accessible(page, live_app, finder_data):
     for url in ("/admin/support-groups/", "/admin/support-groups/add",
                 f"/admin/support-groups/{group_id}/edit",
                 f"/admin/support-groups/{group_id}/delete",
-                "/admin/support-groups/upload"):  # fmt: skip
+                "/admin/support-groups/upload", "/admin/support-groups/upload/format"):  # fmt: skip
         response = page.goto(url)
         assert response.ok, f"{url} answered {response.status}"
         assert_accessible(page)

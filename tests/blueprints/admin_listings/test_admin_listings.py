@@ -296,6 +296,17 @@ def test_the_upload_page_offers_files_to_start_from_and_the_example_imports(
     assert "4 listings added, 0 changed" in get_page(client, "/admin/support-groups/").get_text()
 
 
+def test_the_upload_page_links_to_the_guide_to_every_column(client, database, admin):
+    page = get_page(client, "/admin/support-groups/upload")
+    assert "docs/" not in page.find("main").get_text()  # a link, not a path in a repository
+    guide = get_page(client, page.find("a", string="Read what to write in each column")["href"])
+    assert guide.h1.get_text(strip=True) == "Support group listings: the CSV format"
+    columns = [row.find("td").get_text(strip=True) for row in guide.select("table tbody tr")]
+    assert columns[: len(COLUMNS)] and set(COLUMNS) <= {
+        name for cell in columns for name in cell.replace(",", " ").split()
+    }
+
+
 def test_the_change_page_says_when_the_listing_was_checked_and_flags_an_old_check(
     client, database, admin
 ):

@@ -1,11 +1,14 @@
 """Views for the listing admin pages: thin, each calls one service and commits once."""
 
+import functools
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 
+import markdown
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from webapp.blueprints.admin_listings import bp
@@ -17,6 +20,7 @@ from webapp.groups.checking import needs_checking
 from webapp.groups.validation import COLUMNS, check_listing, parse_date, values_from_group
 from webapp.models.groups import SupportGroup
 
+FORMAT_GUIDE = Path(__file__).resolve().parents[3] / "docs" / "listings-csv.md"
 GROUPS_PER_PAGE = 50
 PASSED_MEETINGS_NAMED = 3
 SAMPLE_FILE = Path(__file__).resolve().parents[3] / "data" / "sample-listings.csv"
@@ -216,6 +220,20 @@ def _import(form: UploadForm):
     db.session.rollback()
     form.listings.errors = [*form.listings.errors, message]
     return problems, None
+
+
+@bp.route("/upload/format")
+def file_format():
+    """The guide to the listings file (docs/listings-csv.md), as a page staff can read."""
+    return render_template("admin_listings/format.html", guide=_format_guide())
+
+
+@functools.cache
+def _format_guide() -> Markup:
+    # The repository's own guide, so the page and the document can never disagree.
+    text = FORMAT_GUIDE.read_text(encoding="utf-8")
+    html = markdown.markdown(text, extensions=["tables", "toc"], output_format="html")
+    return Markup(html.replace("<table>", '<table class="nhsuk-table">'))
 
 
 @bp.route("/blank.csv")
