@@ -142,10 +142,13 @@ def test_audit_log_page_lists_each_changed_field_before_and_after(admin_client, 
     database.commit()
     rows = get_page(admin_client, "/admin/audit-log").select("tbody tr")
     details = [" ".join(item.get_text().split()) for item in rows[0].select("td li")]
-    assert details == ['hidden: false → changed to true', 'name: "Old" → changed to "New"']
-    creation = next(row for row in rows if "create fls_service" in row.get_text())
+    assert details == ['Hidden from the public: No → changed to Yes',
+                       'Name: "Old" → changed to "New"']
+    assert f"Changed Fracture Liaison Service {service.id}" in rows[0].get_text()
+    creation = next(row for row in rows
+                    if f"Added Fracture Liaison Service {service.id}" in row.get_text())
     created = [" ".join(item.get_text().split()) for item in creation.select("td li")]
-    assert 'name: "Leeds Fracture Liaison Service"' in created  # a new record: its values
+    assert 'Name: "Leeds Fracture Liaison Service"' in created  # a new record: its values
 
 
 def test_audit_log_downloads_as_csv_with_every_row(admin_client, admin, database):

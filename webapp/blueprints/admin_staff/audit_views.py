@@ -7,6 +7,7 @@ from flask import Response, render_template, request, stream_with_context
 from sqlalchemy import select
 
 from webapp import csv_safe
+from webapp.accounts.audit_words import event_words, field_label
 from webapp.blueprints.admin_staff import bp
 from webapp.clock import uk_today
 from webapp.extensions import db
@@ -25,7 +26,8 @@ def audit_log():
         per_page=request.args.get("per_page", EVENTS_PER_PAGE, type=int),
         max_per_page=MAX_EVENTS_PER_PAGE,
     )
-    return render_template("admin/audit/log.html", page=page, changes=_changes)
+    return render_template("admin/audit/log.html", page=page, changes=_changes,
+                           event_words=event_words)  # fmt: skip
 
 
 @bp.route("/audit-log/download")
@@ -71,17 +73,23 @@ def _take(buffer: io.StringIO) -> str:
 def _changes(event: AuditEvent) -> list[tuple[str, str | None, str | None]]:
     """Each field an event names, with its value before and after (None: not on that side).
 
-    Values are shown as JSON, so text keeps its quotes and "null" reads as no value.
+    Fields go by their plain names; yes/no values read "Yes" and "No", no value
+    "none", and other values as JSON, so text keeps its quotes and an empty one shows.
     """
     before, after = event.before or {}, event.after or {}
     return [
-        (field, _value_text(before, field), _value_text(after, field))
+        (field_label(field), _value_text(before, field), _value_text(after, field))
         for field in sorted(before.keys() | after.keys())
     ]
 
 
 def _value_text(fields: dict, field: str) -> str | None:
-    return json.dumps(fields[field], ensure_ascii=False) if field in fields else None
+    if field not in fields:
+        return None
+    value = fields[field]
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return "none" if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _as_json(fields: dict | None) -> str:
