@@ -104,7 +104,7 @@ def test_the_schedule_names_each_job_once_with_a_trigger():
     names = [job.name for job in jobs.SCHEDULE]
     assert len(names) == len(set(names))
     assert set(names) == {"plan-ahead", "dispatch", "follow-ups", "sweep-messages",
-                          "forget-replies"}  # fmt: skip
+                          "forget-replies", "refresh-measures", "refresh-all-measures"}  # fmt: skip
     assert all(job.trigger["trigger"] in {"interval", "cron"} for job in jobs.SCHEDULE)
     with pytest.raises(KeyError):
         jobs.job_named("no-such-job")

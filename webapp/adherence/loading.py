@@ -11,7 +11,8 @@ counts days. Every tuple in a `PatientFacts` is in id order.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -46,8 +47,18 @@ _PAUSE_ENDS = ("resume", "opt-out", "discharge", "patient.opted_out_by_sms",
 
 
 def uk_date(moment: datetime | None) -> date | None:
-    """The UK date of a stored naive-UTC time (None stays None)."""
-    return to_uk(moment).date() if moment is not None else None
+    """The UK date of a stored naive-UTC time (None stays None).
+
+    The same as `to_uk(moment).date()`, a good deal faster over a million rows: the UK
+    offset changes only on the hour (01:00 UTC), so it is looked up once an hour."""
+    if moment is None:
+        return None
+    return (moment + _uk_offset(moment.replace(minute=0, second=0, microsecond=0))).date()
+
+
+@lru_cache(maxsize=100_000)
+def _uk_offset(utc_hour: datetime) -> timedelta:
+    return to_uk(utc_hour).utcoffset()
 
 
 def load_facts(session: Session, patient_ids: Sequence[int], today: date
@@ -131,12 +142,12 @@ def _prompts(session: Session, ids: list[int], today: date) -> dict[int, list[Pr
                (Reminder.status != ReminderStatus.PLANNED) | (Reminder.due_on <= today))
         .order_by(Reminder.id)
     )  # fmt: skip
+    # Positional, and the rows unpacked: this runs for every reminder of every patient.
     return _grouped(
-        (row.patient_id, PromptFacts(
-            id=row.id, regimen_id=row.regimen_id, kind=row.kind, due_on=row.due_on,
-            sent_on=sent_on(row.status, row.sent_at, row.send_at), status=row.status,
-            outcome=row.outcome))
-        for row in rows
+        (patient_id, PromptFacts(reminder_id, regimen_id, kind, due_on,
+                                 sent_on(status, text_sent_at, send_at), status, outcome))
+        for (patient_id, reminder_id, regimen_id, kind, due_on, send_at, status, outcome,
+             text_sent_at) in rows
     )  # fmt: skip
 
 
@@ -155,10 +166,9 @@ def _replies(session: Session, ids: list[int]) -> dict[int, list[ReplyFacts]]:
         .where(InboundMessage.patient_id.in_(ids)).order_by(InboundMessage.id)
     )  # fmt: skip
     return _grouped(
-        (row.patient_id, ReplyFacts(
-            id=row.id, received_on=uk_date(row.received_at), outcome=row.outcome,
-            urgent=row.urgent, read=row.read_at is not None))
-        for row in rows
+        (patient_id, ReplyFacts(reply_id, uk_date(received_at), outcome, urgent,
+                                read_at is not None))
+        for patient_id, reply_id, received_at, outcome, urgent, read_at in rows
     )  # fmt: skip
 
 

@@ -29,6 +29,9 @@ from webapp.models.patients import Patient
 from webapp.models.reminders import Reminder, SmsMessage
 from webapp.models.replies import InboundMessage
 
+# The scheduled job runs every 5 minutes and looks back 15, so a late or failed run
+# leaves nobody behind (webapp.reminders.jobs).
+RECENT_LOOK_BACK = timedelta(minutes=15)
 _MEASURES = ("medicine", "pdc_90", "pdc_180", "pdc_365", "days_covered_365",
              "days_measured_365", "persistent_12m", "prompts_asked", "prompts_answered",
              "kpi_9", "kpi_10", "kpi_11")  # fmt: skip

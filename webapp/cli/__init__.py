@@ -6,6 +6,7 @@ from flask import Flask
 def register_cli(app: Flask) -> None:
     """Add every `flask …` command group to the app."""
     from webapp.cli.groups import groups_cli
+    from webapp.cli.measures import measures_cli
     from webapp.cli.patients import patients_cli
     from webapp.cli.reminders import reminders_cli
     from webapp.cli.risk import risk_cli
@@ -15,6 +16,7 @@ def register_cli(app: Flask) -> None:
     from webapp.cli.staff import staff_cli
 
     app.cli.add_command(groups_cli)
+    app.cli.add_command(measures_cli)
     app.cli.add_command(patients_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(risk_cli)

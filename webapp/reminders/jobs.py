@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from flask import Flask
 from sqlalchemy.orm import sessionmaker
 
+from webapp.adherence.refresh import RECENT_LOOK_BACK, refresh_all, refresh_recent
 from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.patients.records import resume_due_patients
@@ -95,6 +96,18 @@ def forget_old_replies(app: Flask) -> dict[str, int]:
     return {"reply texts deleted": forgotten}
 
 
+def refresh_recent_measures(app: Flask) -> dict[str, int]:
+    """Work out again the adherence figures and worklist of patients whose rows changed in
+    the last RECENT_LOOK_BACK (a text sent or delivered, a reply, a contact, a nurse's change)."""
+    return {"patients refreshed": refresh_recent(db.session, utc_now(), RECENT_LOOK_BACK)}
+
+
+def refresh_every_patients_measures(app: Flask) -> dict[str, int]:
+    """Work out every patient's adherence figures and worklist again: time passing alone
+    makes a dose overdue or an audit point due, with no row changing."""
+    return {"patients refreshed": refresh_all(db.session, utc_now())}
+
+
 SCHEDULE: tuple[Job, ...] = (
     # 05:30 UK time, before any sending hours start, and whenever the scheduler starts.
     Job("plan-ahead", plan_ahead, {"trigger": "cron", "hour": 5, "minute": 30}, at_start=True,
@@ -108,6 +121,15 @@ SCHEDULE: tuple[Job, ...] = (
         description="Settle texts stuck in sending"),
     Job("forget-replies", forget_old_replies, {"trigger": "cron", "hour": 4, "minute": 15},
         description="Delete the words of old replies"),
+    # Changes reach the worklist within 5 minutes (a reply or a nurse's change at once: they
+    # refresh their patient themselves); a pass costs little when little has changed.
+    Job("refresh-measures", refresh_recent_measures, {"trigger": "interval", "minutes": 5},
+        description="Work out again the figures of patients with news"),
+    # Every patient just after midnight UK time, when "today" moves on, and at start (the
+    # scheduler may have been down over a midnight). 10,000 patients take about a minute.
+    Job("refresh-all-measures", refresh_every_patients_measures,
+        {"trigger": "cron", "hour": 0, "minute": 20}, at_start=True,
+        description="Work out again every patient's figures and worklist"),
 )  # fmt: skip
 
 
