@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from webapp import csv_safe
+from webapp.adherence.refresh import refresh_patients
 from webapp.clock import uk_today
 from webapp.csv_import import (
     CsvFileError,
@@ -87,9 +88,13 @@ def import_patients(
 ) -> ImportResult:
     """Check every row, then enrol every patient in `service`, or none (raises before writing)."""
     patients = read_patients(session, data, service, uk_today(now), allow_drama, max_bytes)
-    for patient in patients:
+    enrolled = [
         enrol_patient(session, None, service, patient.details, patient.regimens, now,
-                      plan_days=plan_days)  # fmt: skip
+                      plan_days=plan_days, refresh=False).id
+        for patient in patients
+    ]  # fmt: skip
+    # Their figures and worklist all at once: a few queries for the whole file.
+    refresh_patients(session, enrolled, now)
     return ImportResult(len(patients), sum(len(patient.regimens) for patient in patients))
 
 

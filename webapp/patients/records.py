@@ -1,8 +1,10 @@
 """What a nurse does to a patient's record: enrol, change, pause, resume, opt out, discharge.
 
 Each function changes the record, adds and flushes, writes the audit log (by
-the patient's id only, webapp.patients.audit) and keeps the planned reminders
-in step (webapp.reminders.planning); the caller commits once. Details come
+the patient's id only, webapp.patients.audit), keeps the planned reminders
+in step (webapp.reminders.planning) and works out the patient's figures and
+worklist again (webapp.adherence.refresh), so the next page shows the change;
+the caller commits once. Details come
 checked by webapp.patients.details; a change that does not fit the patient's
 status raises PatientStatusError.
 """
@@ -35,9 +37,12 @@ def new_regimen(details: RegimenDetails, now: datetime) -> Regimen:
 
 def enrol_patient(
     session: Session, nurse: StaffMember | None, service: FlsService, details: PatientDetails,
-    regimens: Sequence[RegimenDetails], now: datetime, *, plan_days: int,
+    regimens: Sequence[RegimenDetails], now: datetime, *, plan_days: int, refresh: bool = True,
 ) -> Patient:
-    """Add a patient with their medicines, and plan their welcome text and reminders."""
+    """Add a patient with their medicines, and plan their welcome text and reminders.
+
+    `refresh=False` leaves working out their figures to the caller (an import does
+    every patient of a file at once)."""
     patient = Patient(fls_service=service, status=PatientStatus.ACTIVE, created_at=now,
                       updated_at=now)  # fmt: skip
     _apply_details(patient, details, nurse, now)
@@ -47,6 +52,8 @@ def enrol_patient(
     log_patient_change(session, nurse, "enrol", patient, None, now,
                        extra={"medicines": [regimen.medicine for regimen in regimens]})
     plan_for(session, patient, now, plan_days)
+    if refresh:
+        refresh_for(session, patient, now)
     return patient
 
 
@@ -62,6 +69,7 @@ def update_patient(
     log_patient_change(session, nurse, "update", patient, before, now)
     if patient.status == PatientStatus.ACTIVE:
         plan_for(session, patient, now, plan_days)
+    refresh_for(session, patient, now)
     return patient
 
 
@@ -78,6 +86,7 @@ def pause_patient(
     session.flush()
     log_patient_change(session, nurse, "pause", patient, before, now)
     cancel_for(session, patient, now, "paused")
+    refresh_for(session, patient, now)
 
 
 def resume_patient(
@@ -93,6 +102,7 @@ def resume_patient(
     session.flush()
     log_patient_change(session, nurse, "resume", patient, before, now)
     plan_for(session, patient, now, plan_days)
+    refresh_for(session, patient, now)
 
 
 def resume_due_patients(session: Session, now: datetime) -> int:
@@ -130,6 +140,7 @@ def opt_out_patient(
     session.flush()
     log_patient_change(session, nurse, "opt-out", patient, before, now)
     cancel_for(session, patient, now, "opted out")
+    refresh_for(session, patient, now)
 
 
 def discharge_patient(
@@ -147,6 +158,7 @@ def discharge_patient(
     session.flush()
     log_patient_change(session, nurse, "discharge", patient, before, now)
     cancel_for(session, patient, now, "discharged")
+    refresh_for(session, patient, now)
 
 
 def record_patient_viewed(session: Session, nurse: StaffMember, patient: Patient,
@@ -167,6 +179,14 @@ def cancel_for(session: Session, whose: Patient | Regimen, now: datetime, reason
     from webapp.reminders.planning import cancel_planned
 
     cancel_planned(session, whose, now, reason)
+
+
+def refresh_for(session: Session, patient: Patient, now: datetime) -> None:
+    """Work out the patient's figures and worklist again at once, so the next page load
+    shows the change rather than waiting for the scheduled job."""
+    from webapp.adherence.refresh import refresh_patients
+
+    refresh_patients(session, [patient.id], now)
 
 
 def _apply_details(

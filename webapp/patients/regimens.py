@@ -2,8 +2,8 @@
 
 Stopping or switching keeps the regimen with its date and reason, so the
 history stays whole. Every change is logged on the patient (by id, with the
-medicine code and dates, never the free-text reason) and the planned reminders
-follow it at once. The caller commits.
+medicine code and dates, never the free-text reason), and the planned reminders
+and the patient's figures and worklist follow it at once. The caller commits.
 """
 
 from datetime import date, datetime
@@ -15,7 +15,13 @@ from webapp.models.patients import Patient, PatientStatus, Regimen
 from webapp.models.staff import StaffMember
 from webapp.patients.audit import RECORDED, log_patient_change, patient_state, regimen_state
 from webapp.patients.details import RegimenDetails
-from webapp.patients.records import PatientStatusError, cancel_for, new_regimen, plan_for
+from webapp.patients.records import (
+    PatientStatusError,
+    cancel_for,
+    new_regimen,
+    plan_for,
+    refresh_for,
+)
 from webapp.reminders.medicines import medicine
 
 
@@ -31,6 +37,7 @@ def add_regimen(
     session.flush()
     _log(session, nurse, "add-medicine", patient, now, regimen)
     _replan(session, patient, now, plan_days)
+    refresh_for(session, patient, now)
     return regimen
 
 
@@ -46,6 +53,7 @@ def stop_regimen(
     session.flush()
     _log(session, nurse, "stop-medicine", regimen.patient, now, regimen)
     cancel_for(session, regimen, now, "medicine stopped")
+    refresh_for(session, regimen.patient, now)
 
 
 def switch_regimen(
@@ -68,6 +76,7 @@ def switch_regimen(
          new_regimen=regimen_state(replacement))  # fmt: skip
     cancel_for(session, regimen, now, "medicine switched")
     _replan(session, patient, now, plan_days)
+    refresh_for(session, patient, now)
     return replacement
 
 
@@ -100,6 +109,7 @@ def record_dose_given(
          contact={"contact_id": contact.id, "kind": kind, "happened_on": given_on.isoformat(),
                   **({"note": RECORDED} if note else {})})  # fmt: skip
     _replan(session, regimen.patient, now, plan_days)
+    refresh_for(session, regimen.patient, now)
     return contact
 
 

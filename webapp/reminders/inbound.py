@@ -18,6 +18,9 @@ offline outbox page both call `receive_reply`, and the caller commits once.
 - Nothing answers an automatic reply or one of our own texts, and past a burst
   of messages from one number in a short time nothing more is answered (each
   is still recorded and applied: a STOP or a side effect is never lost).
+- The patient's figures and worklist are worked out again in the same
+  transaction (webapp.adherence.refresh), so an urgent side effect is on the
+  nurse's worklist at the next page load, not at the next scheduled run.
 """
 
 import re
@@ -29,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.accounts.audit import record_change, snapshot
+from webapp.adherence.refresh import refresh_patients
 from webapp.clock import to_uk, uk_today
 from webapp.models.patients import OptOutBy, Patient, PatientStatus
 from webapp.models.reminders import Reminder, ReminderKind, ReminderStatus
@@ -122,6 +126,8 @@ def receive_reply(
         answer, message.ignored_reason = None, message.ignored_reason or "too many messages"
     message.answer = answer
     session.flush()
+    if patient is not None:
+        refresh_patients(session, [patient.id], now)
     return ReplyResult(answer, message)
 
 
