@@ -10,6 +10,7 @@ from tests.patients import factories as enrolled
 from tests.reminders.factories import create_patient
 from tests.reminders.inbound_support import reply, sent_text
 from webapp.adherence.facts import Reason
+from webapp.adherence.refresh import RECENT_LOOK_BACK, recently_changed
 from webapp.adherence.worklist_queries import open_items_for
 from webapp.clock import uk_today, utc_now
 from webapp.models.follow_up import PatientMeasures
@@ -42,6 +43,19 @@ def test_an_urgent_reply_is_on_the_worklist_at_once(database):
                                                         patient.id)]  # fmt: skip
     assert Reason.URGENT_SIDE_EFFECT in reasons
     assert _computed_at(database, patient) == now
+
+
+def test_a_plain_answer_waits_for_the_next_run_of_the_job(database):
+    patient = create_patient(database)
+    now = utc_now()
+    sent_text(database, patient, [(patient.regimens[0], "dose", uk_today(now))],
+              now - timedelta(hours=1))  # fmt: skip
+    database.commit()
+
+    reply(database, patient, "taken", now)
+
+    assert _computed_at(database, patient) is None
+    assert recently_changed(database, now - RECENT_LOOK_BACK) == [patient.id]
 
 
 def test_the_same_reply_again_changes_nothing(database):

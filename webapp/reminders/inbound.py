@@ -18,9 +18,11 @@ offline outbox page both call `receive_reply`, and the caller commits once.
 - Nothing answers an automatic reply or one of our own texts, and past a burst
   of messages from one number in a short time nothing more is answered (each
   is still recorded and applied: a STOP or a side effect is never lost).
-- The patient's figures and worklist are worked out again in the same
-  transaction (webapp.adherence.refresh), so an urgent side effect is on the
-  nurse's worklist at the next page load, not at the next scheduled run.
+- A reply left for the nurse to read (a side effect, a STOP, free text) works
+  the patient's figures and worklist out again in the same transaction
+  (webapp.adherence.refresh), so it is on the worklist at the next page load.
+  A TAKEN or MISSED answered here waits for the 5-minute job: most replies are
+  those, and refreshing each at once halved the webhook's rate (bench/inbound.py).
 """
 
 import re
@@ -126,7 +128,7 @@ def receive_reply(
         answer, message.ignored_reason = None, message.ignored_reason or "too many messages"
     message.answer = answer
     session.flush()
-    if patient is not None:
+    if patient is not None and message.read_at is None:
         refresh_patients(session, [patient.id], now)
     return ReplyResult(answer, message)
 
