@@ -15,6 +15,7 @@ from webapp.selfcheck.measurements import (
     looks_imperial,
     read_decimal_number,
     read_feet_and_inches,
+    read_month,
     read_number_with_unit,
     read_stones_and_pounds,
     read_whole_number,
@@ -156,3 +157,12 @@ def test_a_number_with_another_unit_or_none_is_not_read(text, units):
 )
 def test_what_looks_like_feet_and_inches_or_stones_and_pounds(text, measure, looks):
     assert looks_imperial(text, measure) is looks
+
+
+@pytest.mark.parametrize(
+    "typed, month",
+    [("3", 3), ("03", 3), ("March", 3), ("mar", 3), ("Sept.", 9), ("sep", 9), (" june ", 6),
+     ("ma", None), ("Marchember", None), ("", None), (None, None), ("٣", None)],
+)
+def test_a_month_is_a_number_or_its_name(typed, month):
+    assert read_month(typed) == month

@@ -18,6 +18,22 @@ INCHES_PER_FOOT = 12
 KG_PER_POUND = 0.45359237  # the international avoirdupois pound, exactly
 POUNDS_PER_STONE = 14
 
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+
+
+def read_month(text: str | None) -> int | None:
+    """A month as a number (3) or as people write its name ("March", "mar", "Sept."), or None."""
+    number = read_whole_number(text)
+    if number is not None:
+        return number
+    name = (text or "").strip().lower().rstrip(".")
+    if len(name) < 3:
+        return None
+    found = [index for index, month in enumerate(MONTHS, start=1) if month.startswith(name)]
+    return found[0] if len(found) == 1 else None
+
+
 def is_blank(text: str | None) -> bool:
     """True when nothing but spaces was typed."""
     return not (text or "").strip()

@@ -372,6 +372,35 @@ def test_date_of_birth_errors(client, data, message):
     assert error_messages(post_form(client, url("date-of-birth"), data)) == [message]
 
 
+@time_machine.travel(datetime(2025, 3, 14, 12, 0), tick=False)
+@pytest.mark.parametrize("month", ["March", "mar", "MAR.", " march "])
+def test_a_month_may_be_written_as_its_name(client, month):
+    response = submit(client, url("date-of-birth"), {"day": "15", "month": month, "year": "1958"})
+    assert response.headers["Location"] == url("sex")
+    assert session_answers(client)["age"]["years"] == 66
+
+
+@time_machine.travel(datetime(2025, 3, 14, 12, 0), tick=False)
+@pytest.mark.parametrize(
+    "data, outlined, message",
+    [
+        ({"day": "", "month": "", "year": "1958"}, {"day", "month"},
+         "Date of birth must include a day and month"),
+        ({"day": "32", "month": "13", "year": "1958"}, {"day", "month"},
+         "Date of birth must be a real date"),
+        ({"day": "31", "month": "Feb", "year": "1958"}, {"day", "month"},
+         "Date of birth must be a real date"),
+        ({"day": "15", "month": "Marchember", "year": "58"}, {"month", "year"},
+         "Date of birth must be a real date"),
+    ],
+)
+def test_every_box_at_fault_is_outlined_under_one_message(client, data, outlined, message):
+    page = post_form(client, url("date-of-birth"), data)
+    assert error_messages(page) == [message]
+    marked = {box["name"] for box in page.select("input.nhsuk-input--error")}
+    assert marked == outlined
+
+
 # Choices that depend on sex ------------------------------------------------------------------
 def _choices(page, name):
     return [box["value"] for box in page.find_all("input", attrs={"name": name})]

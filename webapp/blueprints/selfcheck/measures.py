@@ -79,29 +79,45 @@ class DateOfBirthForm(Question):
 
     def problem(self):
         parts = {name: self[name] for name in ("day", "month", "year")}
-        if all(measurements.is_blank(field.data) for field in parts.values()):
-            return self.day, "Enter your date of birth"
-        for name, field in parts.items():
-            if measurements.is_blank(field.data):
-                return field, f"Date of birth must include a {name}"
-        numbers = {name: measurements.read_whole_number(f.data) for name, f in parts.items()}
-        if numbers["year"] is None or not 1000 <= numbers["year"] <= 9999:
-            return self.year, "Year must include 4 numbers, like 1958"
-        born = None
-        if numbers["day"] is not None and numbers["month"] is not None:
-            born = measurements.real_date(numbers["year"], numbers["month"], numbers["day"])
-        if born is None:
-            return self.day, "Date of birth must be a real date"
+        blank = [name for name, field in parts.items() if measurements.is_blank(field.data)]
+        if len(blank) == len(parts):
+            return self._flag(blank, "Enter your date of birth")
+        if blank:
+            return self._flag(blank, f"Date of birth must include a {' and '.join(blank)}")
+        day, month, year = self._numbers()
+        wrong = [name for name, right in (("day", day is not None and 1 <= day <= 31),
+                                          ("month", month is not None and 1 <= month <= 12),
+                                          ("year", year is not None and 1000 <= year <= 9999))
+                 if not right]  # fmt: skip
+        if wrong == ["year"]:
+            return self._flag(wrong, "Year must include 4 numbers, like 1958")
+        if wrong:
+            return self._flag(wrong, "Date of birth must be a real date")
+        born = measurements.real_date(year, month, day)
+        if born is None:  # 31 February
+            return self._flag(["day", "month"], "Date of birth must be a real date")
         if born >= self.today:
-            return self.day, "Date of birth must be in the past"
+            return self._flag(["day", "month", "year"], "Date of birth must be in the past")
         problem = _age_problem(measurements.age_on(born, self.today))
         if problem:
             return self.year, f"Check your date of birth. {problem}"
         return None
 
+    def _numbers(self) -> tuple[int | None, int | None, int | None]:
+        """Day, month (a number or a name, like "March" or "mar") and year, as typed."""
+        return (measurements.read_whole_number(self.day.data),
+                measurements.read_month(self.month.data),
+                measurements.read_whole_number(self.year.data))  # fmt: skip
+
+    def _flag(self, names: list[str], message: str):
+        """The message goes on the first box at fault; every box at fault is outlined."""
+        for name in names[1:]:
+            self[name].flagged = True
+        return self[names[0]], message
+
     def answer(self):
-        born = date(*(int(self[name].data) for name in ("year", "month", "day")))
-        years = measurements.age_on(born, self.today)
+        day, month, year = self._numbers()
+        years = measurements.age_on(date(year, month, day), self.today)
         return answers.age_answer(years, from_date_of_birth=True)
 
     def render_question(self):

@@ -133,7 +133,8 @@ def grouped_inputs(form, group_id: str, hint: str, items) -> Markup:
                 "width": width,
                 "autocomplete": autocomplete,
                 "inputmode": inputmode,
-                "error": bool(field.errors),
+                # Outlined when it has the message, or is also at fault ("flagged").
+                "error": bool(field.errors) or getattr(field, "flagged", False),
             }
             for field, width, autocomplete, inputmode in items
         ],
