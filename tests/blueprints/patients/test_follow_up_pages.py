@@ -73,6 +73,8 @@ def test_a_contact_is_recorded_and_shown_on_the_timeline(client, database, nurse
     url = f"/patients/{patient.id}/contacts/add"
     page = get_page(client, url)
     assert page.h1.get_text(strip=True) == "Record a contact"
+    assert page.select_one("input[name=happened_on-year]")["value"] == str(TODAY.year)
+    assert page.select_one("input[name=regimen_id][checked]")["value"] == ""
     response = submit(client, url, {"kind": "phone_call", "regimen_id": "",
                                     "note": "Rang; all well", **_date("happened_on", TODAY)})
     assert response.status_code == 302

@@ -37,7 +37,7 @@ CHANGED_SINCE = "These reasons have changed since the page was opened: check the
 def add_contact(patient_id: int):
     """Record a contact that is not a text: a call, a visit, a dose given, treatment confirmed."""
     patient = _patient_or_404(patient_id)
-    form = ContactForm(data={"regimen_id": ""})
+    form = ContactForm(data={"regimen_id": "", "happened_on": uk_today()})
     form.set_medicines(patient.regimens)
     if form.validate_on_submit() and _recorded(form, patient):
         flash("The contact has been recorded. It is on the timeline below.")

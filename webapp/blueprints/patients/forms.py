@@ -193,6 +193,7 @@ CONTACT_KINDS = [
 CONTACT_HINTS = {
     "phone_call": "With the patient, or someone caring for them",
     "dose_given_clinic": "An injection or infusion: the next dose is counted from it",
+    "dose_given_gp": "An injection or infusion the practice gave",
     "confirmed_by_gp": "The GP record shows the treatment continues",
     "confirmed_by_pharmacy": "The pharmacy dispensed it",
 }  # fmt: skip
