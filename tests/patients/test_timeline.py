@@ -153,3 +153,23 @@ def test_a_fixed_number_of_queries_with_10_or_500_doses(database, nurse):
 def test_no_history_is_an_empty_page_not_an_error(database, patient):
     timeline = patient_timeline(database, patient, date(2001, 1, 1))
     assert timeline.entries == [] and timeline.older_until is None
+
+
+def test_a_contact_recorded_later_sits_on_its_own_day(database, nurse, patient):
+    three_days_ago = uk_today() - timedelta(days=3)
+    database.add(Contact(patient_id=patient.id, kind=ContactKind.VISIT, happened_on=three_days_ago,
+                         recorded_by_id=nurse.id, recorded_at=utc_now()))  # fmt: skip
+    database.commit()
+    visit = next(entry for entry in patient_timeline(database, patient, uk_today()).entries
+                 if entry.kind == "contact")  # fmt: skip
+    assert visit.day_only and visit.uk_when.date() == three_days_ago
+    assert visit.words == f"on {three_days_ago.day} {three_days_ago:%B %Y}"
+
+
+def test_a_patient_with_us_before_the_page_has_older_entries(database, patient):
+    patient.created_at = utc_now() - timedelta(days=500)
+    database.commit()
+    timeline = patient_timeline(database, patient, uk_today())
+    assert timeline.older_until == timeline.since - timedelta(days=1)
+    # The page back covers their enrolment: nothing older than it.
+    assert patient_timeline(database, patient, timeline.older_until).older_until is None
