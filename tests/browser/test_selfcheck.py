@@ -186,9 +186,15 @@ def test_every_selfcheck_page_and_its_errors_are_accessible(context, page, paths
         log.scan_with_errors(page, "question")
         # "Enter your height in feet and inches instead" and the like: the same
         # question asked another way, checked in a second tab of the same session.
-        for href in page.locator("main form a[href]").evaluate_all(
+        hrefs = page.locator("main form a[href]").evaluate_all(
             "links => links.map(link => link.getAttribute('href'))"
-        ):
+        )
+        # The switch to the other units is a button (it carries what was typed): its page
+        # is the same address with ?units=.
+        hrefs += [f"?units={units}" for units in page.locator(
+            "main form button[name=switch_units]").evaluate_all(
+            "buttons => buttons.map(button => button.value)")]  # fmt: skip
+        for href in hrefs:
             side_page.goto(urljoin(page.url, href))
             log.scan_with_errors(side_page, "alternative")
 
@@ -213,6 +219,22 @@ def _answer_age(page, age_path: str, years: str) -> None:
     press_button(page)
 
 
+def test_switching_to_feet_and_inches_keeps_what_was_typed(page):
+    start_check(page)
+    type_into(page, "age", "72")
+    press_button(page)
+    choose_radio(page, "sex", "female")
+    press_button(page)
+    type_into(page, "height", "165")
+    press_button(page, "main form button[name=switch_units]")
+    assert page.locator("input[name=feet]").input_value() == "5"
+    assert page.locator("input[name=inches]").input_value() == "5"
+    assert_accessible(page)
+    press_button(page)
+    # Feet and inches for the height: the weight is asked in stones and pounds.
+    assert page.locator("input[name=stones]").count() == 1
+
+
 def test_feet_and_inches_typed_in_the_centimetres_box_lead_to_the_feet_and_inches_boxes(page):
     start_check(page)
     type_into(page, "age", "72")
@@ -228,7 +250,7 @@ def test_feet_and_inches_typed_in_the_centimetres_box_lead_to_the_feet_and_inche
     type_into(page, "feet", "5")
     type_into(page, "inches", "4")
     press_button(page)
-    assert page.locator("input[name=weight]").count() == 1
+    assert page.locator("input[name=stones]").count() == 1  # weight asked the same way
 
 
 @pytest.mark.parametrize(

@@ -129,9 +129,10 @@ def test_the_start_link_carries_on_where_you_left_off(client):
 def test_five_feet_four_inches_is_kept_as_162_56_cm(client):
     ready_for(client, "height")
     page = get_page(client, url("height"))
-    switch = page.find("a", string="Enter your height in feet and inches instead")
-    assert switch["href"] == "/check/height?units=imperial"
-    response = submit(client, switch["href"], {"feet": "5", "inches": "4"})
+    assert page.find("button", string="Enter your height in feet and inches instead")
+    switched = submit(client, url("height"), {"height": "", "switch_units": "imperial"})
+    assert switched.headers["Location"] == "/check/height?units=imperial"
+    response = submit(client, switched.headers["Location"], {"feet": "5", "inches": "4"})
     assert response.headers["Location"] == url("weight")
     height = session_answers(client)["height"]
     assert height["cm"] == pytest.approx(162.56)
@@ -194,27 +195,60 @@ def test_a_plain_number_stays_allowed_when_imperial_was_used_before(client):
     assert session_answers(client)["weight"] == {"kg": 70.0}
 
 
-# The other units, offered before the box ---------------------------------------------------
+# The other units, offered after the box, taking what was typed -------------------------------
 @pytest.mark.parametrize(
-    "address, link_text, link_to",
+    "address, button_text, units",
     [
-        ("height", "Enter your height in feet and inches instead", "/check/height?units=imperial"),
-        ("weight", "Enter your weight in stones and pounds instead",
-         "/check/weight?units=imperial"),
-        ("height?units=imperial", "Enter your height in centimetres instead",
-         "/check/height?units=metric"),
-        ("weight?units=imperial", "Enter your weight in kilograms instead",
-         "/check/weight?units=metric"),
+        ("height", "Enter your height in feet and inches instead", "imperial"),
+        ("weight", "Enter your weight in stones and pounds instead", "imperial"),
+        ("height?units=imperial", "Enter your height in centimetres instead", "metric"),
+        ("weight?units=imperial", "Enter your weight in kilograms instead", "metric"),
     ],
 )
-def test_the_other_units_are_offered_in_the_hint_before_the_boxes(client, address, link_text,
-                                                                 link_to):
+def test_the_other_units_are_offered_after_continue_not_in_the_hint(client, address,
+                                                                   button_text, units):
     ready_for(client, "ethnicity")
     page = get_page(client, url(address))
-    (link,) = page.find("main").find_all("a", string=link_text)
-    assert link["href"] == link_to
-    assert link.find_parent(class_="nhsuk-hint")
-    assert link.find_next("input", attrs={"type": "text"}) is not None
+    (switch,) = page.find("main").find_all("button", string=button_text)
+    assert (switch["name"], switch["value"]) == ("switch_units", units)
+    assert not page.select(".nhsuk-hint a")
+    continue_button = page.find("main").find("button", string=lambda text: "Continue" in text)
+    assert continue_button.find_all_next("button")[0] is switch  # Enter still continues
+
+
+@pytest.mark.parametrize(
+    "address, typed, switched_to, carried",
+    [
+        ("height", {"height": "165"}, "height?units=imperial", {"feet": "5", "inches": "5"}),
+        ("height", {"height": "5ft 4"}, "height?units=imperial", {"feet": "5", "inches": "4"}),
+        ("weight", {"weight": "70"}, "weight?units=imperial", {"stones": "11", "pounds": "0"}),
+        ("height?units=imperial", {"feet": "5", "inches": "4"}, "height?units=metric",
+         {"height": "163"}),
+        ("weight?units=imperial", {"stones": "10", "pounds": "7"}, "weight?units=metric",
+         {"weight": "66.7"}),
+    ],
+)
+def test_switching_units_keeps_what_was_typed_converted(client, address, typed, switched_to,
+                                                        carried):
+    measure = address.split("?")[0]
+    ready_for(client, measure)
+    response = submit(client, url(address), {**typed, "switch_units": switched_to.split("=")[1]})
+    assert response.headers["Location"] == url(switched_to)
+    page = get_page(client, url(switched_to))
+    for name, value in carried.items():
+        assert page.find("input", attrs={"name": name})["value"] == value
+    # Switching answers nothing, and what was carried across fills the boxes once only.
+    assert measure not in session_answers(client)
+    again = get_page(client, url(switched_to))
+    assert not any(again.find("input", attrs={"name": name}).get("value") for name in carried)
+
+
+def test_feet_and_inches_carry_the_weight_page_to_stones_and_pounds(client):
+    ready_for(client, "height")
+    submit(client, url("height?units=imperial"), {"feet": "5", "inches": "4"})
+    page = get_page(client, url("weight"))
+    assert page.find("input", attrs={"name": "stones"}) is not None
+    assert page.find("button", string="Enter your weight in kilograms instead") is not None
 
 
 # Feet and inches, stones and pounds, typed into the metric box -----------------------------

@@ -164,11 +164,14 @@ class _Measure(Question):
     def switch_url(self) -> str:
         return url_for(f"selfcheck.{self.key}", units=self.switch_units)
 
-    def hint(self) -> Markup:
-        """The hint, then a link to give this measure in the other units."""
-        return Markup('{}<br><a href="{}">{}</a>').format(
-            self.hint_text, self.switch_url(), self.switch_text
-        )
+    def hint(self) -> str:
+        """The hint only: the way to the other units is a button after Continue, which takes
+        what was typed along (the NHS service manual keeps links out of hints)."""
+        return self.hint_text
+
+    def in_other_units(self) -> dict[str, str]:
+        """What was typed, converted for the other units' boxes ({} if it cannot be read)."""
+        raise NotImplementedError
 
     def fit_to(self, answers_so_far):
         other = "weight" if self.key == "height" else "height"
@@ -257,6 +260,15 @@ class _SingleMeasure(_Measure):
         if isinstance(reading, measurements.TwoParts):
             return self.imperial_form.answer_for(reading.major, reading.minor)
         return {self.unit: reading}
+
+    def in_other_units(self) -> dict[str, str]:
+        reading = self._reading()
+        if reading is None:
+            return {}
+        if not isinstance(reading, measurements.TwoParts):
+            reading = self.imperial_form.from_metric(reading)
+        return {self.imperial_form.major: str(reading.major),
+                self.imperial_form.minor: f"{reading.minor:g}"}  # fmt: skip
 
     def render_question(self):
         field = self[self.key]
@@ -360,6 +372,20 @@ class _TwoPartMeasure(_Measure):
 
     def answer(self):
         return self.answer_for(*self._parts())
+
+    @classmethod
+    def from_metric(cls, value: float) -> measurements.TwoParts:
+        """A metric height or weight in whole inches or pounds: 165 cm is 5 feet 5 inches."""
+        whole_minor = round(value / cls.converted(0, 1))
+        return measurements.in_whole_majors(whole_minor, cls.minor_per_major)
+
+    def in_other_units(self) -> dict[str, str]:
+        major, minor = self._parts()
+        if major is None or minor is None:
+            return {}
+        # Centimetres to the whole number, kilograms to one decimal place.
+        metric = round(self.converted(major, minor), 0 if self.key == "height" else 1)
+        return {self.key: f"{metric:g}"}
 
     @classmethod
     def initial(cls, answers_so_far):

@@ -56,13 +56,15 @@ class Question(FlaskForm):
     today: date | None = None
 
     @classmethod
-    def build(cls, answers_so_far: dict, formdata=None, today: date | None = None) -> "Question":
-        """The form for this person: their submitted `formdata`, or their earlier answer.
+    def build(cls, answers_so_far: dict, formdata=None, today: date | None = None,
+              carried: dict | None = None) -> "Question":
+        """The form for this person: their submitted `formdata`, or what they typed before
+        switching units (`carried`), or their earlier answer.
 
         A submission is read from `formdata` alone, so a field left out of a POST is
         missing, never quietly filled in with the earlier answer.
         """
-        data = None if formdata is not None else cls.initial(answers_so_far)
+        data = None if formdata is not None else (carried or cls.initial(answers_so_far))
         form = cls(formdata=formdata, data=data)
         form.today = today
         form.fit_to(answers_so_far)

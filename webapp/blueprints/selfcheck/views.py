@@ -36,6 +36,8 @@ ANSWERS = "check"
 # The fingerprint of the answers confirmed on "Check your answers", and of those counted.
 CONFIRMED = "check_confirmed"
 COUNTED = "check_counted"
+# What was typed into a height or weight page when the person switched units, converted.
+CARRIED = "check_carried"
 
 FORMS = {
     "age": measures.AgeForm,
@@ -83,19 +85,19 @@ def start():
 @bp.route("/start-again", methods=["POST"])
 def start_again():
     """Forget every answer and begin a new check."""
-    for key in (ANSWERS, CONFIRMED, COUNTED):
+    for key in (ANSWERS, CONFIRMED, COUNTED, CARRIED):
         session.pop(key, None)
     return redirect(url_for("selfcheck.age"))
 
 
-def _ask(question: str, form_class=None, **page):
+def _ask(question: str, form_class=None, carried=None, **page):
     """Show a question, or take its answer and move on to whatever is still unanswered."""
     answers_so_far = _answers()
     if not may_ask(answers_so_far, question):
         return redirect(_step_url(next_step(answers_so_far)))
     form_class = form_class or FORMS[question]
     formdata = request.form if request.method == "POST" else None
-    form = form_class.build(answers_so_far, formdata, today=uk_today())
+    form = form_class.build(answers_so_far, formdata, today=uk_today(), carried=carried)
     if formdata is not None and form.validate():
         session[ANSWERS] = with_answer(answers_so_far, question, form.answer())
         return redirect(_step_url(next_step(session[ANSWERS])))
@@ -106,19 +108,33 @@ def _ask(question: str, form_class=None, **page):
 
 
 def _units(question: str) -> str:
-    """Metric or imperial: as asked for in the link, else as the person answered last time."""
+    """Metric or imperial: as asked for, else as the person answered this question last
+    time, else as they answered the other measure (feet and inches lead to stones)."""
     asked = request.args.get("units")
     if asked in ("metric", "imperial"):
         return asked
-    earlier = _answers().get(question) or {}
+    answers_so_far = _answers()
+    other = "weight" if question == "height" else "height"
+    earlier = answers_so_far.get(question) or answers_so_far.get(other) or {}
     return "imperial" if "feet" in earlier or "stones" in earlier else "metric"
 
 
 def _measure(question: str):
-    """Height or weight, in the units asked for; each page links to the other units itself."""
+    """Height or weight, in the units asked for, with a button to switch units that
+    carries what was typed across, converted."""
     units = _units(question)
     form_class = IMPERIAL_FORMS[question] if units == "imperial" else FORMS[question]
-    return _ask(question, form_class)
+    switch_to = request.form.get("switch_units") if request.method == "POST" else None
+    if switch_to == form_class.switch_units:
+        typed = form_class.build(_answers(), request.form, today=uk_today())
+        session[CARRIED] = {"question": question, "units": switch_to,
+                            "values": typed.in_other_units()}  # fmt: skip
+        return redirect(url_for(f"selfcheck.{question}", units=switch_to))
+    carried = session.pop(CARRIED, None) if request.method == "GET" else None
+    if not carried or (carried["question"], carried["units"]) != (question, units):
+        carried = None
+    switch = {"units": form_class.switch_units, "text": form_class.switch_text}
+    return _ask(question, form_class, carried=carried and carried["values"], switch=switch)
 
 
 def _question_view(question: str):
