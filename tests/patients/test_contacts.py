@@ -1,22 +1,32 @@
 """Contacts a nurse records, on SQLite and PostgreSQL: every refusal says what to do and
 writes nothing; a contact is audited by id, re-plans a clinic dose and counts at once."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from tests.accounts.factories import create_fls_service, create_staff_member
 from tests.patients.factories import PLAN_DAYS, create_patient, regimen_entry
 from webapp.adherence.refresh import refresh_patients
-from webapp.clock import uk_today, utc_now
+from webapp.clock import utc_now
 from webapp.models.follow_up import Contact, ContactKind, PatientMeasures, WorklistEntry
 from webapp.models.patients import Regimen
 from webapp.models.staff import AuditEvent, Role
 from webapp.patients import contacts, regimens
 from webapp.patients.contacts import ContactError, record_contact
 
-TODAY = uk_today()
+# Midday in June, UK summer time: every date the tests work out is the same wherever the
+# clock stands (no midnight or clock change between two lines of a test).
+NOW = datetime(2026, 6, 10, 11, 0, tzinfo=UTC)
+TODAY = date(2026, 6, 10)
+
+
+@pytest.fixture(autouse=True)
+def _midday_in_june():
+    with time_machine.travel(NOW):
+        yield
 
 
 @pytest.fixture

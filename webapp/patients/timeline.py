@@ -169,7 +169,8 @@ def _contact_entry(row) -> TimelineEntry:
     when = row.recorded_at if same_day else utc_from_uk(row.happened_on, time(12, 0))
     return TimelineEntry(
         when=when, kind="contact", heading=CONTACT_NAMES.get(row.kind, row.kind),
-        words=contact_words(row), who=row.full_name, quoted=row.note, day_only=not same_day,
+        words=contact_words(row, not same_day), who=row.full_name, quoted=row.note,
+        day_only=not same_day,
     )
 
 

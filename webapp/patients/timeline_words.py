@@ -99,12 +99,11 @@ def reply_words(row) -> str:
     return f"{meaning}. We answered: {row.answer}" if row.answer else meaning
 
 
-def contact_words(row) -> str:
-    """The medicine it was about, and the day when it was recorded on a later one."""
-    parts = []
-    if row.medicine:
-        parts.append(medicine_name(row.medicine))
-    parts.append(f"on {day(row.happened_on)}")
+def contact_words(row, on_its_own_day: bool) -> str:
+    """The medicine it was about, and its day when it was recorded on a later one."""
+    parts = [medicine_name(row.medicine)] if row.medicine else []
+    if on_its_own_day:
+        parts.append(f"on {day(row.happened_on)}")
     return ", ".join(parts)
 
 

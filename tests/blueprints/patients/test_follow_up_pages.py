@@ -3,9 +3,10 @@ and their "mark as handled" form, the adherence chart and figures, the timeline,
 "record a contact" page and older timeline pages; bad input is an error on the page, never a
 500; another service's patient is 404; the page costs the same queries at 10 or 500 doses."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import event, func, select
 
 from tests.accounts.factories import create_fls_service, create_staff_member, sign_in
@@ -14,12 +15,21 @@ from tests.patients.factories import create_patient
 from tests.patients.history import add_dose_history, add_reply
 from webapp.adherence.refresh import refresh_patients
 from webapp.blueprints.patients.follow_up import CHANGED_SINCE
-from webapp.clock import uk_today, utc_now
+from webapp.clock import utc_now
 from webapp.extensions import db
 from webapp.models.follow_up import Contact, WorklistHandled
 from webapp.models.staff import Role
 
-TODAY = uk_today()
+# Midday in June, UK summer time: every date the tests work out is the same wherever the
+# clock stands (no midnight or clock change between two lines of a test).
+NOW = datetime(2026, 6, 10, 11, 0, tzinfo=UTC)
+TODAY = date(2026, 6, 10)
+
+
+@pytest.fixture(autouse=True)
+def _midday_in_june():
+    with time_machine.travel(NOW):
+        yield
 
 
 @pytest.fixture
