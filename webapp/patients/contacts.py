@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from webapp.adherence.refresh import refresh_patients
 from webapp.clock import to_uk, uk_today
 from webapp.models.follow_up import CONFIRMATIONS, DOSES_GIVEN, Contact, ContactKind
 from webapp.models.patients import Patient, Regimen
@@ -22,6 +21,7 @@ from webapp.models.staff import StaffMember
 from webapp.patients import regimens as regimen_changes
 from webapp.patients.audit import RECORDED, log_patient_change, patient_state
 from webapp.patients.details import check_past_date
+from webapp.patients.records import refresh_for
 from webapp.reminders.medicines import MEDICINES, Route
 from webapp.text_checks import text_problem
 
@@ -61,7 +61,7 @@ def record_contact(
         session.flush()
         log_patient_change(session, nurse, "record-contact", patient, patient_state(patient),
                            now, extra={"contact": contact_state(contact)})  # fmt: skip
-    refresh_patients(session, [patient.id], now)
+        refresh_for(session, patient, now)  # a clinic dose is refreshed by record_dose_given
     return contact
 
 
