@@ -62,6 +62,11 @@ def _fill_date(page, name: str, day: date) -> None:
     page.fill(f"[name={name}-year]", str(day.year))
 
 
+def _texts_table(page):
+    """The record's table of planned and recent texts (the adherence figures are a table too)."""
+    return page.get_by_role("table", name="Texts from a week ago on, in UK time")
+
+
 def _submit(page, button: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=button).click()
@@ -106,7 +111,7 @@ def test_a_nurse_enrols_a_patient_sees_the_texts_pauses_and_resumes(page, live_a
     _submit(page, "Enrol patient")
     assert page.locator("h1").inner_text() == "Rosalind Example"
     assert "The patient has been enrolled" in page.content()
-    texts = page.locator("table").inner_text()
+    texts = _texts_table(page).inner_text()
     assert "Welcome text" in texts and "Dose reminder" in texts and "Planned" in texts
     assert "08:00" in texts
     assert_accessible(page)
@@ -123,14 +128,14 @@ def test_a_nurse_enrols_a_patient_sees_the_texts_pauses_and_resumes(page, live_a
     _submit(page, "Pause texts")
     assert "Texts to this patient are paused" in page.content()
     assert page.locator("strong.nhsuk-tag").first.inner_text() == "Paused"
-    assert "Planned" not in page.locator("table").inner_text()
-    assert "Not sent: paused" in page.locator("table").inner_text()
+    assert "Planned" not in _texts_table(page).inner_text()
+    assert "Not sent: paused" in _texts_table(page).inner_text()
     assert_accessible(page)
 
     _submit(page, "Resume texts")
     assert "Texts to this patient have started again" in page.content()
     assert page.locator("strong.nhsuk-tag").first.inner_text() == "Active"
-    assert "Planned" in page.locator("table").inner_text()
+    assert "Planned" in _texts_table(page).inner_text()
 
 
 @pytest.fixture(scope="module")
