@@ -74,16 +74,21 @@ class ServiceOverview:
     computed_at: datetime | None  # the oldest rollup counted: how fresh the figures are
 
 
-def _aggregates() -> list:
-    """The columns every figure is made from, in the order `_figures_from` reads them."""
+def _aggregates(whole: bool) -> list:
+    """The columns the figures are made from, in the order `_split` reads them: a group's
+    figures, then for the whole service (`whole`) the freshness, the KPIs and the statuses.
+    A breakdown leaves the last ones out: each is a count over every patient row."""
     measures = PatientMeasures
     columns = [
         func.count(Patient.id), func.coalesce(func.sum(measures.prompts_answered), 0),
         func.coalesce(func.sum(measures.prompts_asked), 0),
         func.count(case((measures.pdc_365 >= ADHERENT_PDC, 1))), func.count(measures.pdc_365),
         func.avg(measures.pdc_365), func.count(case((measures.persistent_12m.is_(True), 1))),
-        func.count(measures.persistent_12m), func.min(measures.computed_at),
+        func.count(measures.persistent_12m),
     ]  # fmt: skip
+    if not whole:
+        return columns
+    columns.append(func.min(measures.computed_at))
     for kpi in KPIS:
         column = getattr(measures, f"kpi_{kpi}")
         columns += [func.count(case((column == KpiResult.MET, 1))),
@@ -92,9 +97,9 @@ def _aggregates() -> list:
     return columns
 
 
-def _figures_query(conditions: list, keys: list):
+def _figures_query(conditions: list, keys: list, whole: bool):
     return (
-        select(*keys, *_aggregates())
+        select(*keys, *_aggregates(whole))
         .select_from(Patient)
         .outerjoin(PatientMeasures, PatientMeasures.patient_id == Patient.id)
         .where(*conditions)
@@ -105,15 +110,20 @@ def _figures_query(conditions: list, keys: list):
 def _split(row, keys: int) -> tuple[tuple, dict]:
     """A row of `_figures_query` as (its keys, its figures by name)."""
     values = list(row)[keys:]
-    patients, answered, asked, adherent, measured, mean, persistent, known, oldest = values[:9]
+    patients, answered, asked, adherent, measured, mean, persistent, known = values[:8]
     figures = {
         "patients": patients, "replies": Rate(int(answered), int(asked)),
         "adherent": Rate(adherent, measured), "persistent": Rate(persistent, known),
-        "mean_pdc": float(mean) if mean is not None else None, "computed_at": oldest,
-        "kpis": {kpi: Rate(values[9 + 2 * i], values[10 + 2 * i]) for i, kpi in enumerate(KPIS)},
-        "by_status": dict(zip((str(s) for s in PatientStatus), values[9 + 2 * len(KPIS):],
-                              strict=True)),
+        "mean_pdc": float(mean) if mean is not None else None,
     }  # fmt: skip
+    if len(values) > 8:  # the whole service's
+        rest = values[9:]
+        figures |= {
+            "computed_at": values[8],
+            "kpis": {kpi: Rate(rest[2 * i], rest[2 * i + 1]) for i, kpi in enumerate(KPIS)},
+            "by_status": dict(zip((str(s) for s in PatientStatus), rest[2 * len(KPIS):],
+                                  strict=True)),
+        }  # fmt: skip
     return tuple(row)[:keys], figures
 
 
@@ -146,7 +156,7 @@ def _breakdowns(session: Session, conditions: list, by_service: bool) -> dict:
     found: dict = {}
     service = [Patient.fls_service_id] if by_service else []
     for name, key in _group_keys(session).items():
-        for row in session.execute(_figures_query(conditions, [*service, key])):
+        for row in session.execute(_figures_query(conditions, [*service, key], False)):
             keys, figures = _split(row, len(service) + 1)
             owner = keys[0] if by_service else None
             if name == "medicine":
@@ -183,7 +193,7 @@ def service_overview(session: Session, service_id: int, filters: OverviewFilters
                      ) -> ServiceOverview:  # fmt: skip
     """The service's figures for the patients the filters keep: four queries."""
     conditions = patients_in_scope(service_id, filters)
-    row = session.execute(_figures_query(conditions, [])).one()
+    row = session.execute(_figures_query(conditions, [], True)).one()
     totals = _split(row, 0)[1] if row[0] else None
     return _overview(totals, _breakdowns(session, conditions, by_service=False), None)
 
@@ -195,7 +205,7 @@ def services_figures(session: Session) -> list[tuple[FlsService, ServiceOverview
     districts, which the model loads with them), the totals and the three breakdowns."""
     services = session.scalars(select(FlsService).order_by(FlsService.name, FlsService.id)).all()
     totals = {}
-    for row in session.execute(_figures_query([], [Patient.fls_service_id])):
+    for row in session.execute(_figures_query([], [Patient.fls_service_id], True)):
         keys, figures = _split(row, 1)
         totals[keys[0]] = figures
     breakdowns = _breakdowns(session, [], by_service=True)

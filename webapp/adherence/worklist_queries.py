@@ -55,15 +55,16 @@ def _is_open():
 
 
 def _open_entries(service_id: int, named_nurse_id: int | None):
-    """The service's open entries joined to their patient (filtered by named nurse if given)."""
+    """The service's open entries (of the named nurse's patients, if given). The entry
+    holds its patient's service, so the patients are joined only to filter by nurse."""
     query = (
-        select(WorklistEntry.patient_id, WorklistEntry.urgency, WorklistEntry.since)
-        .join(Patient, Patient.id == WorklistEntry.patient_id)
-        .where(WorklistEntry.fls_service_id == service_id, Patient.fls_service_id == service_id,
-               _is_open())
+        select(WorklistEntry.patient_id, WorklistEntry.fls_service_id, WorklistEntry.urgency,
+               WorklistEntry.since)
+        .where(WorklistEntry.fls_service_id == service_id, _is_open())
     )  # fmt: skip
     if named_nurse_id is not None:
-        query = query.where(Patient.named_nurse_id == named_nurse_id)
+        query = query.join(Patient, Patient.id == WorklistEntry.patient_id).where(
+            Patient.named_nurse_id == named_nurse_id)
     return query
 
 
@@ -100,7 +101,8 @@ def _page_query(entries, page: int, per_page: int):
     return (
         select(leads.c.patient_id, Patient.first_name, Patient.last_name, Patient.nhs_number,
                StaffMember.full_name.label("named_nurse"))
-        .join(Patient, Patient.id == leads.c.patient_id)
+        .join(Patient, (Patient.id == leads.c.patient_id)
+              & (Patient.fls_service_id == leads.c.fls_service_id))
         .outerjoin(StaffMember, StaffMember.id == Patient.named_nurse_id)
         .where(leads.c.place == 1)
         .order_by(leads.c.urgency, leads.c.since, leads.c.patient_id)
