@@ -33,6 +33,12 @@ class Config:
     # Uploads (practice lists, listings) are refused above this size.
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Who runs this BoneCheck (webapp/branding.py): named in every footer and on the About
+    # page. The NHS logo and font only for an organisation entitled to them.
+    OWNER_NAME = os.environ.get("OWNER_NAME", "BoneCheck (a demonstration service)")
+    OWNER_CONTACT = os.environ.get("OWNER_CONTACT", "")
+    OWNER_LOGO = os.environ.get("OWNER_LOGO", "")
+    NHS_BRANDING = os.environ.get("NHS_BRANDING", "").lower() in {"1", "true", "yes"}
     # Staff sign-in (webapp/accounts, docs/security.md).
     PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # argon2-cffi profile: Argon2id, 64 MiB
     STAFF_TOTP_REQUIRED = os.environ.get("STAFF_TOTP_REQUIRED", "").lower() in {"1", "true", "yes"}

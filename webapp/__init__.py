@@ -59,8 +59,9 @@ def init_jinja(app: Flask) -> None:
         "trim_blocks": True,
         "lstrip_blocks": True,
     }
-    from webapp import formatting, rendering
+    from webapp import branding, formatting, rendering
 
+    branding.register(app)
     formatting.register_template_helpers(app)
     rendering.register(app)
 

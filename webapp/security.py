@@ -16,6 +16,8 @@ import secrets
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from webapp.branding import owner_from_config
+
 NHS_FONT_HOST = "https://assets.nhs.uk"
 
 
@@ -25,16 +27,23 @@ def csp_nonce() -> str:
     return request.environ.setdefault("bonecheck.csp_nonce", secrets.token_urlsafe(16))
 
 
-def content_security_policy(nonce: str) -> str:
-    """The policy: everything from this site, inline script only with the nonce."""
+def content_security_policy(nonce: str, nhs_branding: bool = False,
+                            logo_origin: str | None = None) -> str:
+    """The policy: everything from this site, inline script only with the nonce.
+
+    With NHS branding the design system's CSS loads the NHS Frutiger font from the NHS's
+    own host; without it no font is fetched from anywhere. An owner's logo may come from
+    its own https origin.
+    """
+    fonts = f"font-src 'self' {NHS_FONT_HOST}" if nhs_branding else "font-src 'self'"
+    images = "img-src 'self' data:" + (f" {logo_origin}" if logo_origin else "")
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src 'self' 'nonce-{nonce}'",
             "style-src 'self'",
-            "img-src 'self' data:",
-            # The design system's CSS loads the NHS Frutiger font from the NHS's own host.
-            f"font-src 'self' {NHS_FONT_HOST}",
+            images,
+            fonts,
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
@@ -47,10 +56,12 @@ def content_security_policy(nonce: str) -> str:
 def init_security_headers(app: Flask) -> None:
     """Attach the nonce to templates and the headers to every response."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    owner = owner_from_config(app.config)
 
     @app.after_request
     def _set_headers(response):
-        response.headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            csp_nonce(), owner.nhs_branding, owner.logo_origin)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"

@@ -19,14 +19,14 @@ from webapp import create_app
 pytestmark = pytest.mark.browser
 
 # The pages the service promises; the list found from the app must include them.
-PROMISED_PAGES = ["/", "/cookies", "/privacy", "/accessibility", "/sources"]
+PROMISED_PAGES = ["/", "/about", "/cookies", "/privacy", "/accessibility", "/sources"]
 
 # Endpoints that are not pages (files), and the self-check, whose pages are
 # reached by walking the journey (tests/browser/test_selfcheck.py).
 NOT_PAGES = ("static", "assets.")
 WALKED_BY_JOURNEY = ("selfcheck.",)
 # Staff pages need a signed-in account; signed out, each must send people to sign in.
-STAFF_AREAS = ("/staff/", "/admin/", "/sms-outbox", "/patients")
+STAFF_AREAS = ("/staff/", "/admin/", "/sms-outbox", "/patients", "/worklist", "/overview")
 NOT_HTML = (".ics", ".csv", ".svg", ".png", ".pdf")
 MOST_CRAWLED_PAGES = 60
 ERROR_SUMMARY_HAS_FOCUS = (
@@ -162,3 +162,14 @@ def test_markup_typed_as_a_postcode_is_shown_as_text(page, payload):
     assert page.locator("input[name=postcode]").input_value() == payload
     assert page.locator("main img, main script").count() == 0
     assert dialogs == []
+
+
+def test_without_nhs_branding_no_font_or_file_is_fetched_from_the_nhs(page):
+    """The NHS's Frutiger font is theirs to use: by default pages ask nothing of assets.nhs.uk."""
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto("/")
+    page.goto("/check/age")
+    assert not [url for url in asked if "nhs.uk" in url], asked
+    family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert family.lower().startswith("arial")

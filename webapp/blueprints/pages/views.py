@@ -11,6 +11,12 @@ def home():
     return render_template("pages/home.html")
 
 
+@bp.route("/about")
+def about():
+    """Who runs this service, how the numbers are made, what is kept, how to get in touch."""
+    return render_template("pages/about.html")
+
+
 @bp.route("/cookies")
 def cookies():
     """The only cookie we set, and why it is strictly necessary."""
