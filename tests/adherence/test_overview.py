@@ -177,7 +177,7 @@ def test_admins_see_every_service_in_the_same_few_queries(database, service, pat
     empty = create_service(database, name="An empty FLS")
     with counting_statements() as statements:
         figures = services_figures(database)
-    assert len(statements) == 6  # services (+ their districts, loaded together), 4 figures
+    assert len(statements) == 3  # the services (+ their districts, loaded together), figures
     by_name = {found.name: overview for found, overview in figures}
     assert by_name["Overview FLS"] == service_overview(database, service.id, EVERYONE)
     assert by_name["An empty FLS"].enrolled == 0
@@ -196,4 +196,4 @@ def test_the_overview_and_its_list_cost_the_same_queries_at_10_and_1000(database
         assert overview.enrolled == total == count
         return len(statements), len(listed)
 
-    assert statements_at(10, 0) == statements_at(1000, 10) == (4, 2)
+    assert statements_at(10, 0) == statements_at(1000, 10) == (1, 2)

@@ -1,10 +1,13 @@
 """The service overview: how well a service keeps its patients on treatment.
 
-Every figure is an SQL aggregate over the patients' rollups (`patient_measures`,
-kept fresh by webapp.adherence.refresh) joined to the patients, so a page
-costs the same few queries whatever the number of patients, and each equals
-the pure aggregation of webapp.adherence.measures over the same patients (a
-property test checks it). Patients are always those of the service passed in.
+Every figure comes from one SQL query over the patients' rollups
+(`patient_measures`, kept fresh by webapp.adherence.refresh) joined to the
+patients, grouped by medicine, month of fracture and month of enrolment
+together, then summed here into the totals and each breakdown: one pass over
+the patients, a page costs the same whatever their number, and each figure
+equals the pure aggregation of webapp.adherence.measures over the same
+patients (a property test checks it). Patients are always those of the
+service passed in.
 
 - Reply rate: prompts answered of prompts asked, summed over the patients.
 - Adherent: patients with a 12-month PDC of at least 80%, of those with one.
@@ -74,57 +77,77 @@ class ServiceOverview:
     computed_at: datetime | None  # the oldest rollup counted: how fresh the figures are
 
 
-def _aggregates(whole: bool) -> list:
-    """The columns the figures are made from, in the order `_split` reads them: a group's
-    figures, then for the whole service (`whole`) the freshness, the KPIs and the statuses.
-    A breakdown leaves the last ones out: each is a count over every patient row."""
+# What the one query counts for each (medicine, fracture month, enrolment month): summed
+# again here into the service's totals and each breakdown.
+_COUNTS = ("patients", "answered", "asked", "adherent", "measured", "pdc_sum", "persistent",
+           "known", *(f"kpi_{kpi}_{part}" for kpi in KPIS for part in ("met", "due")),
+           *(f"status_{status}" for status in PatientStatus))  # fmt: skip
+_BREAKDOWNS = ("medicine", "fracture", "enrolment")
+
+
+def _counted() -> list:
+    """The SQL aggregates, in the order of _COUNTS."""
     measures = PatientMeasures
     columns = [
         func.count(Patient.id), func.coalesce(func.sum(measures.prompts_answered), 0),
         func.coalesce(func.sum(measures.prompts_asked), 0),
         func.count(case((measures.pdc_365 >= ADHERENT_PDC, 1))), func.count(measures.pdc_365),
-        func.avg(measures.pdc_365), func.count(case((measures.persistent_12m.is_(True), 1))),
+        func.coalesce(func.sum(measures.pdc_365), 0.0),
+        func.count(case((measures.persistent_12m.is_(True), 1))),
         func.count(measures.persistent_12m),
     ]  # fmt: skip
-    if not whole:
-        return columns
-    columns.append(func.min(measures.computed_at))
     for kpi in KPIS:
         column = getattr(measures, f"kpi_{kpi}")
         columns += [func.count(case((column == KpiResult.MET, 1))),
                     func.count(case((column.in_(_COUNTED), 1)))]  # fmt: skip
-    columns += [func.count(case((Patient.status == status, 1))) for status in PatientStatus]
-    return columns
+    return columns + [func.count(case((Patient.status == status, 1))) for status in PatientStatus]
 
 
-def _figures_query(conditions: list, keys: list, whole: bool):
-    return (
-        select(*keys, *_aggregates(whole))
+def _tallies(session: Session, conditions: list, by_service: bool) -> dict:
+    """One query, grouped by (service,) medicine, fracture month and enrolment month; summed
+    here into {(service id or None, "total" or a breakdown, its key): [oldest, *counts]}.
+    The groups number at most medicines x months x months, whatever the patients."""
+    service = [Patient.fls_service_id] if by_service else []
+    keys = [*service, PatientMeasures.medicine, date_month(session, Patient.fracture_date),
+            uk_month_of_time(session, Patient.created_at)]  # fmt: skip
+    rows = session.execute(
+        select(*keys, func.min(PatientMeasures.computed_at), *_counted())
         .select_from(Patient)
         .outerjoin(PatientMeasures, PatientMeasures.patient_id == Patient.id)
-        .where(*conditions)
-        .group_by(*keys)
-    )
+        .where(*conditions).group_by(*keys)
+    )  # fmt: skip
+    tallies: dict = {}
+    for row in rows:
+        owner = row[0] if by_service else None
+        groups = dict(zip(_BREAKDOWNS, row[len(service):len(service) + 3], strict=True))
+        oldest, counts = row[len(keys)], row[len(keys) + 1:]
+        for name, key in (("total", None), *groups.items()):
+            _add(tallies.setdefault((owner, name, key), [None, *[0] * len(_COUNTS)]),
+                 oldest, counts)
+    return tallies
 
 
-def _split(row, keys: int) -> tuple[tuple, dict]:
-    """A row of `_figures_query` as (its keys, its figures by name)."""
-    values = list(row)[keys:]
-    patients, answered, asked, adherent, measured, mean, persistent, known = values[:8]
-    figures = {
-        "patients": patients, "replies": Rate(int(answered), int(asked)),
-        "adherent": Rate(adherent, measured), "persistent": Rate(persistent, known),
-        "mean_pdc": float(mean) if mean is not None else None,
+def _add(tally: list, oldest: datetime | None, counts) -> None:
+    if oldest is not None and (tally[0] is None or oldest < tally[0]):
+        tally[0] = oldest
+    for place, count in enumerate(counts, start=1):
+        tally[place] += count
+
+
+def _figures(tally: list) -> dict:
+    """A tally as the figures people read."""
+    counted = dict(zip(_COUNTS, tally[1:], strict=True))
+    measured = counted["measured"]
+    return {
+        "patients": counted["patients"], "computed_at": tally[0],
+        "replies": Rate(int(counted["answered"]), int(counted["asked"])),
+        "adherent": Rate(counted["adherent"], measured),
+        "persistent": Rate(counted["persistent"], counted["known"]),
+        "mean_pdc": float(counted["pdc_sum"]) / measured if measured else None,
+        "kpis": {kpi: Rate(counted[f"kpi_{kpi}_met"], counted[f"kpi_{kpi}_due"])
+                 for kpi in KPIS},
+        "by_status": {str(status): counted[f"status_{status}"] for status in PatientStatus},
     }  # fmt: skip
-    if len(values) > 8:  # the whole service's
-        rest = values[9:]
-        figures |= {
-            "computed_at": values[8],
-            "kpis": {kpi: Rate(rest[2 * i], rest[2 * i + 1]) for i, kpi in enumerate(KPIS)},
-            "by_status": dict(zip((str(s) for s in PatientStatus), rest[2 * len(KPIS):],
-                                  strict=True)),
-        }  # fmt: skip
-    return tuple(row)[:keys], figures
 
 
 def _group(key: str | None, label: str, figures: dict) -> GroupFigures:
@@ -144,26 +167,18 @@ def _month_group(key: str | None, figures: dict) -> GroupFigures:
     return _group(key, month_label(key) if key else NO_DATE, figures)
 
 
-def _group_keys(session: Session) -> dict[str, object]:
-    """The SQL expression each breakdown groups by."""
-    return {"medicine": PatientMeasures.medicine,
-            "fracture": date_month(session, Patient.fracture_date),
-            "enrolment": uk_month_of_time(session, Patient.created_at)}  # fmt: skip
-
-
-def _breakdowns(session: Session, conditions: list, by_service: bool) -> dict:
-    """{(service id or None, breakdown name): [GroupFigures…]}: one query a breakdown."""
+def _breakdowns(tallies: dict) -> dict:
+    """{(service id or None, breakdown name): [GroupFigures…]} from the tallies."""
     found: dict = {}
-    service = [Patient.fls_service_id] if by_service else []
-    for name, key in _group_keys(session).items():
-        for row in session.execute(_figures_query(conditions, [*service, key], False)):
-            keys, figures = _split(row, len(service) + 1)
-            owner = keys[0] if by_service else None
-            if name == "medicine":
-                group = _group(keys[-1], _medicine_label(keys[-1]), figures)
-            else:
-                group = _month_group(keys[-1], figures)
-            found.setdefault((owner, name), []).append(group)
+    for (owner, name, key), tally in tallies.items():
+        if name == "total":
+            continue
+        figures = _figures(tally)
+        if name == "medicine":
+            group = _group(key, _medicine_label(key), figures)
+        else:
+            group = _month_group(key, figures)
+        found.setdefault((owner, name), []).append(group)
     for groups in found.values():
         groups.sort(key=lambda group: (group.key == "", group.label if group.key else ""))
     return found
@@ -174,10 +189,8 @@ def _sort_months(groups: list[GroupFigures]) -> list[GroupFigures]:
     return sorted(groups, key=lambda group: (group.key == "", group.key))
 
 
-def _overview(totals: dict | None, breakdowns: dict, owner) -> ServiceOverview:
-    if totals is None:  # no patient at all
-        totals = _split((0, 0, 0, 0, 0, None, 0, 0, None, *[0] * (2 * len(KPIS)),
-                         *[0] * len(PatientStatus)), 0)[1]  # fmt: skip
+def _overview(tallies: dict, breakdowns: dict, owner) -> ServiceOverview:
+    totals = _figures(tallies.get((owner, "total", None), [None, *[0] * len(_COUNTS)]))
     return ServiceOverview(
         patients_by_status=totals["by_status"], enrolled=totals["patients"],
         replies=totals["replies"], adherent=totals["adherent"], mean_pdc=totals["mean_pdc"],
@@ -191,26 +204,20 @@ def _overview(totals: dict | None, breakdowns: dict, owner) -> ServiceOverview:
 
 def service_overview(session: Session, service_id: int, filters: OverviewFilters
                      ) -> ServiceOverview:  # fmt: skip
-    """The service's figures for the patients the filters keep: four queries."""
-    conditions = patients_in_scope(service_id, filters)
-    row = session.execute(_figures_query(conditions, [], True)).one()
-    totals = _split(row, 0)[1] if row[0] else None
-    return _overview(totals, _breakdowns(session, conditions, by_service=False), None)
+    """The service's figures for the patients the filters keep: one query."""
+    tallies = _tallies(session, patients_in_scope(service_id, filters), by_service=False)
+    return _overview(tallies, _breakdowns(tallies), None)
 
 
 def services_figures(session: Session) -> list[tuple[FlsService, ServiceOverview]]:
     """Every service's figures, by service name, for admins: no patient-level detail.
 
-    Six queries whatever the number of services and patients: the services (and their
-    districts, which the model loads with them), the totals and the three breakdowns."""
+    Three queries whatever the number of services and patients: the services (and their
+    districts, which the model loads with them), and the figures."""
     services = session.scalars(select(FlsService).order_by(FlsService.name, FlsService.id)).all()
-    totals = {}
-    for row in session.execute(_figures_query([], [Patient.fls_service_id], True)):
-        keys, figures = _split(row, 1)
-        totals[keys[0]] = figures
-    breakdowns = _breakdowns(session, [], by_service=True)
-    return [(service, _overview(totals.get(service.id), breakdowns, service.id))
-            for service in services]  # fmt: skip
+    tallies = _tallies(session, [], by_service=True)
+    breakdowns = _breakdowns(tallies)
+    return [(service, _overview(tallies, breakdowns, service.id)) for service in services]
 
 
 __all__ = [
