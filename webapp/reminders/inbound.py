@@ -22,7 +22,7 @@ offline outbox page both call `receive_reply`, and the caller commits once.
   the patient's figures and worklist out again in the same transaction
   (webapp.adherence.refresh), so it is on the worklist at the next page load.
   A TAKEN or MISSED answered here waits for the 5-minute job: most replies are
-  those, and refreshing each at once halved the webhook's rate (bench/inbound.py).
+  those, and refreshing each at once cost up to half the webhook's rate (bench/inbound.py).
 """
 
 import re
