@@ -17,7 +17,7 @@ import pytest
 
 from tests.accounts.factories import PASSWORD, code_for, create_staff_member
 from tests.browser.axe import assert_accessible
-from tests.browser.keyboard import press_button, type_into
+from tests.browser.keyboard import follow_link, press_button, type_into
 from webapp.clock import uk_today
 from webapp.extensions import db
 from webapp.groups.fls import add_service, check_service
@@ -212,3 +212,13 @@ def test_listing_admin_error_states_are_accessible(page, live_app, tmp_path):
     with live_app.app_context():
         assert db.session.query(SupportGroup).filter_by(name="A group").count() == 0
 
+
+
+def test_searching_by_a_town_shared_by_several_places_offers_a_choice(page, finder_data):
+    page.goto("/groups/")
+    type_into(page, "postcode", "Newcastle")
+    press_button(page)
+    assert page.locator("h1").inner_text() == "Which Newcastle do you mean?"
+    assert_accessible(page)
+    follow_link(page, 'main a[href="/groups/near/NE1"]')
+    assert urlsplit(page.url).path == "/groups/near/NE1"

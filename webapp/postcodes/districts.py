@@ -54,3 +54,8 @@ def district_centre(text: str) -> DistrictCentre:
 def district_count() -> int:
     """How many districts the table holds (2,995 for the May 2025 data)."""
     return len(_centres())
+
+
+def all_centres() -> tuple[DistrictCentre, ...]:
+    """Every district's centre (for finding the district nearest a place)."""
+    return tuple(_centres().values())

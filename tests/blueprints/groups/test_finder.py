@@ -6,6 +6,7 @@ from datetime import UTC, date
 import icalendar
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -117,6 +118,30 @@ def test_a_group_opened_from_the_results_leads_back_to_the_same_search(client, d
     for address in (f"/groups/{group.id}", f"/groups/{group.id}?near=<script>&miles=99"):
         back = get_page(client, address).select_one(".nhsuk-back-link a, a.nhsuk-back-link")
         assert back["href"] == "/groups/" and "Find another group" in back.get_text()
+
+
+def test_a_town_name_leads_straight_to_its_results(client, database):
+    response = submit(client, "/groups/", {"postcode": "Durham"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/groups/near/DH1"
+
+
+def test_a_name_shared_by_several_places_gets_a_page_to_choose(client, database):
+    response = submit(client, "/groups/", {"postcode": "Newcastle"})
+    assert response.status_code == 200
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert page.h1.get_text(strip=True) == "Which Newcastle do you mean?"
+    links = {a.get_text(strip=True): a["href"] for a in page.select("main ul a")}
+    assert links["Newcastle upon Tyne, England"] == "/groups/near/NE1"
+    assert links["Newcastle under Lyme, England"] == "/groups/near/ST5"
+    assert links["Newcastle, Northern Ireland"] == "/groups/regions/northern-ireland"
+    assert "GeoNames" in page.get_text()
+
+
+def test_a_place_that_is_not_known_is_a_clear_error(client, database):
+    page = post_form(client, "/groups/", {"postcode": "Nowhereville"})
+    assert ("Enter a real postcode, like DH1 3LN, or the name of a town or city in the UK, "
+            "like Durham") in page.get_text()
 
 
 def _card_names(page, heading: str) -> list[str]:

@@ -26,6 +26,7 @@ from webapp.postcodes import (
     is_northern_ireland,
     parse_outcode,
 )
+from webapp.postcodes.places import place_meant
 from webapp.urls import page_number
 
 PER_PAGE = 20
@@ -37,7 +38,9 @@ def find():
     """Ask for a postcode; send the person to the results for its district."""
     form = FindGroupForm()
     if form.validate_on_submit():
-        return redirect(url_for("groups.near", district=form.district))
+        if form.district:
+            return redirect(url_for("groups.near", district=form.district))
+        return _town(form)
     online, online_total = [], 0
     if form.errors:
         online, online_total = search.online_groups(db.session, uk_today(), search.MOST_ONLINE)
@@ -82,6 +85,24 @@ def _came_from() -> dict | None:
     except PostcodeError:
         return None
     return {"near": district, "miles": _miles()}
+
+
+def _town(form: FindGroupForm):
+    """Straight to the town's results when only one place can be meant; else a choice."""
+    meant = place_meant(form.places, form.postcode.data)
+    if meant is not None:
+        return redirect(_place_url(meant))
+    choices = [(place, _place_url(place)) for place in form.places]
+    return render_template("groups/choose_place.html", typed=form.postcode.data.strip(),
+                           choices=choices, form=_search_again())  # fmt: skip
+
+
+def _place_url(place) -> str:
+    """The results for the district nearest a place; Northern Ireland's groups for a place
+    there, as the GB district table has no Northern Ireland districts."""
+    if place.district is None:
+        return url_for("groups.region", code=NORTHERN_IRELAND_CODE)
+    return url_for("groups.near", district=place.district)
 
 
 def _miles() -> int:
