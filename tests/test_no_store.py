@@ -14,11 +14,14 @@ MUST_RENDER = {
     "selfcheck.result", "selfcheck.summary", "staff_auth.account", "admin_staff.staff_list",
     "admin_staff.staff_member", "admin_staff.edit_fls_service", "admin_staff.audit_log",
     "admin_staff.download_audit_log", "admin_listings.edit_group", "admin_listings.export",
+    "admin_figures.figures",
 }  # fmt: skip
 # A nurse's pages answer an admin 404, so they are walked again as the nurse.
 NURSE_BLUEPRINTS = ("nurse", "patients")
-NURSE_MUST_RENDER = {"nurse.worklist", "nurse.handled", "patients.patient_list",
-                     "patients.patient_record"}  # fmt: skip
+NURSE_MUST_RENDER = {
+    "nurse.worklist", "nurse.handled", "nurse.overview", "nurse.overview_csv", "nurse.kpi_list",
+    "patients.patient_list", "patients.patient_record",
+}  # fmt: skip
 
 
 def _walk(app, database) -> dict[str, tuple[int, str | None]]:

@@ -37,7 +37,8 @@ def make_staff_and_records(database) -> tuple:
     patient = create_patient(database, service, nurse)
     database.commit()
     ids = {"group_id": group.id, "service_id": service.id, "staff_id": nurse.id,
-           "patient_id": patient.id, "regimen_id": patient.regimens[0].id}  # fmt: skip
+           "patient_id": patient.id, "regimen_id": patient.regimens[0].id,
+           "kpi": 9}  # fmt: skip
     return admin, nurse, ids
 
 

@@ -88,6 +88,7 @@ def register_url_checks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one place."""
+    from webapp.blueprints.admin_figures import bp as admin_figures_bp
     from webapp.blueprints.admin_listings import bp as admin_listings_bp
     from webapp.blueprints.admin_staff import bp as admin_staff_bp
     from webapp.blueprints.assets import bp as assets_bp
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_auth_bp, url_prefix="/staff")
     app.register_blueprint(admin_staff_bp, url_prefix="/admin")
     app.register_blueprint(admin_listings_bp, url_prefix="/admin/support-groups")
+    app.register_blueprint(admin_figures_bp, url_prefix="/admin/figures")
     app.register_blueprint(sms_outbox_bp, url_prefix="/sms-outbox")
     # Public on purpose: Twilio calls it; each request must carry Twilio's signature.
     app.register_blueprint(sms_webhook_bp, url_prefix="/sms")

@@ -34,8 +34,8 @@ def _header_account_context() -> dict:
 
 
 def _header_account() -> dict:
-    """The header's account area: the person's name, their pages (admin, or a nurse's worklist
-    and patients), and a sign-out button.
+    """The header's account area: the person's name, their pages (admin, or a nurse's worklist,
+    overview and patients), and a sign-out button.
 
     Signing out is a POST with a CSRF token (a link could be triggered by any
     page). The design system's account form has no slot for hidden fields, so
@@ -46,6 +46,7 @@ def _header_account() -> dict:
         items.append({"text": "Admin", "href": url_for("admin_staff.staff_list")})
     elif current_user.is_nurse and current_user.fls_service_id is not None:
         items += [{"text": "Worklist", "href": url_for("nurse.worklist")},
+                  {"text": "Overview", "href": url_for("nurse.overview")},
                   {"text": "Patients", "href": url_for("patients.patient_list")}]  # fmt: skip
     token = Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
     items.append({"html": escape("Sign out") + token, "action": url_for("staff_auth.sign_out")})

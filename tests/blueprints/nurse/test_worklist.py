@@ -46,10 +46,10 @@ def test_a_nurse_lands_on_the_worklist_after_signing_in(client, database, nurse)
 
 
 def test_signing_in_from_a_link_still_goes_to_the_page_asked_for(client, database, nurse):
-    first = client.get("/worklist?mine=yes")
-    assert first.location == "/staff/sign-in?next=/worklist?mine%3Dyes"
+    first = client.get("/overview?status=active")
+    assert first.location == "/staff/sign-in?next=/overview?status%3Dactive"
     response = submit(client, first.location, {"email": nurse.email, "password": PASSWORD})
-    assert response.location == "/worklist?mine=yes"
+    assert response.location == "/overview?status=active"
 
 
 def test_most_urgent_first_each_row_saying_why(database, service, nurse, signed_in):
@@ -222,7 +222,7 @@ def test_another_services_patient_is_not_found(database, signed_in):
 
 def test_admins_get_not_found_on_the_nurse_pages(client, database):
     sign_in(client, create_staff_member(database, Role.ADMIN))
-    for url in (WORKLIST, "/worklist/1/handled"):
+    for url in (WORKLIST, "/overview", "/overview.csv", "/overview/kpi/9", "/worklist/1/handled"):
         assert client.get(url).status_code == 404, url
 
 
@@ -230,5 +230,6 @@ def test_the_nurse_header_links_to_her_pages(signed_in):
     links = {a.get_text(strip=True): a["href"]
              for a in get_page(signed_in, WORKLIST).select(".nhsuk-header a")}  # fmt: skip
     assert links["Worklist"] == WORKLIST
+    assert links["Overview"] == "/overview"
     assert links["Patients"] == "/patients/"
 

@@ -1,4 +1,4 @@
-"""The nurse's own pages: who needs attention today (the worklist).
+"""The nurse's own pages: who needs attention today (the worklist), and the service overview.
 
 Nurses only: `require_nurse` is attached to the whole blueprint, so anyone not
 signed in is sent to sign in, and an admin or a nurse without a service gets
@@ -31,4 +31,4 @@ for _name, _helper in figures.TEMPLATE_HELPERS.items():
     bp.add_app_template_global(_helper, _name)
 
 
-from webapp.blueprints.nurse import views  # noqa: E402,F401  (routes attach to bp)
+from webapp.blueprints.nurse import overview_views, views  # noqa: E402,F401  (routes attach to bp)
