@@ -12,12 +12,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.accounts.factories import PASSWORD, code_for, create_fls_service, create_staff_member
-from tests.blueprints.nurse.rollups import add_measures, add_reason
+from tests.blueprints.nurse.rollups import add_measures
 from tests.browser.axe import assert_accessible
 from tests.browser.keyboard import press_button, type_into
 from tests.patients.factories import create_patient, regimen_entry
-from webapp.adherence.facts import KpiResult, Reason
-from webapp.clock import uk_today
+from tests.patients.history import add_reply
+from webapp.adherence.facts import KpiResult
+from webapp.adherence.refresh import refresh_patients
+from webapp.clock import uk_today, utc_now
 from webapp.extensions import db
 from webapp.models.staff import FlsService, Role
 
@@ -38,11 +40,11 @@ def service(live_app):
                                     full_name="Nat Named", fls_service=service)  # fmt: skip
         flora = create_patient(db.session, service, first_name="Flora", last_name="Flagged",
                                fracture_date=date(2025, 6, 2), named_nurse_id=nurse.id)  # fmt: skip
-        add_reason(db.session, flora, Reason.URGENT_SIDE_EFFECT, cause_key="reply-1",
-                   detail="Replied on 28 November: jaw pain")  # fmt: skip
-        add_reason(db.session, flora, Reason.CONTACT_DUE, cause_key="week-13",
-                   detail="Week 13 after the fracture")  # fmt: skip
-        add_measures(db.session, flora, pdc_365=0.42, kpi_9=NOT_MET, kpi_10=MET, kpi_11=NOT_MET)
+        # A real urgent reply, worked into the worklist by the measures as the job would.
+        add_reply(db.session, flora, "My jaw hurts since Tuesday", utc_now() - timedelta(hours=2),
+                  outcome="side_effect", urgent=True)  # fmt: skip
+        refresh_patients(db.session, [flora.id], utc_now())
+        db.session.commit()
         for number, (medicine, pdc) in enumerate((("alendronic_acid_weekly", 0.93),
                                                   ("denosumab_6_monthly", 0.81),
                                                   ("risedronate_weekly", 0.55))):  # fmt: skip
@@ -85,20 +87,31 @@ def _click(page, role: str, name: str) -> None:
         page.get_by_role(role, name=name).first.click()
 
 
-def test_a_nurse_finds_a_flagged_patient_and_marks_the_row_handled(page, service, nurse):
+def test_a_nurse_finds_a_flagged_patient_records_a_call_and_marks_the_row_handled(
+    page, service, nurse
+):
     _sign_in(page, nurse)
     assert urlsplit(page.url).path == "/worklist"
     assert page.locator("h1").inner_text() == "Needs attention today"
     row = page.locator("tbody tr", has_text="Flora Flagged")
-    assert row.locator("strong.nhsuk-tag").inner_text() == "Urgent"
-    assert "jaw pain" in row.inner_text()
+    assert row.locator("strong.nhsuk-tag").first.inner_text() == "Urgent"
+    assert "Urgent side effect reported" in row.inner_text()
     assert_accessible(page)
 
     _click(page, "link", "Flora Flagged")
     assert urlsplit(page.url).path == f"/patients/{service.flora}"
     assert page.locator("h1").inner_text() == "Flora Flagged"
-    page.go_back()
+    _click(page, "link", "Record a contact")
+    page.check("input[name=kind][value=phone_call]")
+    today = uk_today()
+    page.fill("[name=happened_on-day]", str(today.day))
+    page.fill("[name=happened_on-month]", str(today.month))
+    page.fill("[name=happened_on-year]", str(today.year))
+    page.fill("[name=note]", "Rang about the jaw pain: dentist booked")
+    _click(page, "button", "Record contact")
+    assert "The contact has been recorded" in page.locator("main").inner_text()
 
+    _click(page, "link", "Worklist")
     _click(page, "link", "Mark as handled for Flora Flagged")
     assert page.locator("h1").inner_text() == "Mark as handled"
     assert "Urgent side effect reported" in page.locator("main").inner_text()
@@ -107,7 +120,7 @@ def test_a_nurse_finds_a_flagged_patient_and_marks_the_row_handled(page, service
     assert page.title().startswith("Error: Mark as handled")
     assert "Enter a note of what you did" in page.locator(".nhsuk-error-summary").inner_text()
     assert_accessible(page)
-    type_into(page, "note", "Rang her: dentist seen, carry on with the injection")
+    type_into(page, "note", "Rang her: dentist seen, carry on with the tablets")
     _click(page, "button", "Mark as handled")
     assert urlsplit(page.url).path == "/worklist"
     banner = page.locator(".nhsuk-notification-banner").inner_text()
