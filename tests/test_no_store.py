@@ -20,6 +20,7 @@ MUST_RENDER = {
 NURSE_BLUEPRINTS = ("nurse", "patients")
 NURSE_MUST_RENDER = {
     "nurse.worklist", "nurse.handled", "nurse.overview", "nurse.overview_csv", "nurse.kpi_list",
+    "nurse.definitions_page",
     "patients.patient_list", "patients.patient_record",
 }  # fmt: skip
 

@@ -160,6 +160,11 @@ def test_the_overview_filtered_and_exported(page, service, nurse, tmp_path):
     assert "Choose a status from the list" in page.locator(".nhsuk-error-summary").inner_text()
     assert_accessible(page)
 
+    page.goto("/overview/definitions")
+    assert page.locator("h1").inner_text().startswith("Adherence, the FLS audit indicators")
+    assert_accessible(page)
+
+    page.goto("/overview")
     _click(page, "link", "Monitoring contact within 16 weeks of the fracture")
     assert page.locator("h1").inner_text().startswith("KPI 9")
     assert page.locator("tbody tr").first.inner_text().count("Not met") >= 1

@@ -1,11 +1,13 @@
 """Rollup rows for the nurse's pages, written as the measures job leaves them.
 
 The pages read `worklist_entry` and `patient_measures` only, never the dose rows
-behind them, so a page test writes those rows directly, with the values the
-test is about; tests/adherence covers how the job works them out.
+behind them, so a page test sets those rows directly to the values the test is
+about (over what enrolment worked out); tests/adherence covers how they are made.
 """
 
 from datetime import date, timedelta
+
+from sqlalchemy import select
 
 from webapp.adherence.facts import REASONS, KpiResult, Reason
 from webapp.clock import uk_today, utc_now
@@ -16,11 +18,12 @@ def add_reason(session, patient, reason: Reason, *, cause_key: str = "first",
                detail: str = "Due 3 March, 6 weeks ago", since: date | None = None,
                computed_at=None) -> WorklistEntry:  # fmt: skip
     """Put `patient` on the worklist for `reason` (one cause, named by `cause_key`)."""
-    entry = WorklistEntry(
-        patient_id=patient.id, fls_service_id=patient.fls_service_id, reason=reason,
-        urgency=int(REASONS[reason].urgency), cause_key=cause_key, detail=detail,
-        since=since or uk_today() - timedelta(days=3), computed_at=computed_at or utc_now(),
-    )  # fmt: skip
+    entry = session.scalar(select(WorklistEntry).where(
+        WorklistEntry.patient_id == patient.id, WorklistEntry.reason == reason)) or WorklistEntry(
+        patient_id=patient.id, fls_service_id=patient.fls_service_id, reason=reason)
+    entry.urgency, entry.cause_key, entry.detail = int(REASONS[reason].urgency), cause_key, detail
+    entry.since = since or uk_today() - timedelta(days=3)
+    entry.computed_at = computed_at or utc_now()
     session.add(entry)
     session.commit()
     return entry
@@ -35,8 +38,10 @@ def add_measures(session, patient, **values) -> PatientMeasures:
         "prompts_answered": 8, "kpi_9": KpiResult.MET, "kpi_10": KpiResult.MET,
         "kpi_11": KpiResult.NOT_DUE, "computed_at": utc_now(),
     }  # fmt: skip
-    measures = PatientMeasures(patient_id=patient.id, fls_service_id=patient.fls_service_id,
-                               **(defaults | values))  # fmt: skip
+    measures = session.get(PatientMeasures, patient.id) or PatientMeasures(
+        patient_id=patient.id, fls_service_id=patient.fls_service_id)
+    for name, value in (defaults | values).items():
+        setattr(measures, name, value)
     session.add(measures)
     session.commit()
     return measures

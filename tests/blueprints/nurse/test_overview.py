@@ -211,3 +211,14 @@ def test_the_list_behind_a_kpi_not_met_first(database, service, nurse, signed_in
     assert "Cole" not in page.get_text()  # not due yet: outside the denominator
     assert signed_in.get("/overview/kpi/8").status_code == 404
     assert signed_in.get("/overview/kpi/12").status_code == 404
+
+
+def test_the_definitions_page_is_the_clinical_document(signed_in):
+    overview = get_page(signed_in, OVERVIEW)
+    link = overview.find("a", string="Every definition, with its source")
+    assert link["href"] == "/overview/definitions"
+    page = get_page(signed_in, link["href"])
+    assert page.h1.get_text(strip=True).startswith("Adherence, the FLS audit indicators")
+    text = page.get_text()
+    assert "PERMISSIBLE_GAP_DAYS" in text and "awaiting clinical sign-off" in text
+    assert page.select("main table.nhsuk-table")

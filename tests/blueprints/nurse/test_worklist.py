@@ -115,7 +115,7 @@ def test_says_when_the_figures_were_worked_out_in_uk_time(client, database, serv
         text = get_page(client, WORKLIST).get_text()
         assert "Figures worked out at 10:05 today (UK time)." in text
         assert "may be out of date" not in text
-    with time_machine.travel(datetime(2026, 7, 2, 9, 30), tick=False):
+    with time_machine.travel(datetime(2026, 7, 2, 11, 30), tick=False):
         sign_in(client, nurse)
         text = " ".join(get_page(client, WORKLIST).get_text().split())
         assert "Figures worked out at 10:05 on 1 July 2026 (UK time)." in text

@@ -1,14 +1,21 @@
 """What the overview says besides its numbers: the breakdown charts and how each figure is
 worked out, with the constants read from the measures themselves so the words cannot drift."""
 
+import functools
 import re
 from datetime import date
+from pathlib import Path
+
+import markdown
+from markupsafe import Markup
 
 from webapp.adherence.kpis import YEAR_WINDOW_WEEKS
 from webapp.adherence.measures import ADHERENT_PDC, PERMISSIBLE_GAP_DAYS
 from webapp.blueprints.nurse.figures import fraction, percent
 from webapp.charts import ChartBar, bar_chart
 
+# The definitions and their sources, kept with the measures and checked against their constants.
+DEFINITIONS = Path(__file__).resolve().parents[3] / "docs" / "clinical" / "adherence.md"
 # A chart of more bars than this is unreadable: it shows the latest, the table shows them all.
 MOST_BARS = 24
 _MONTH_KEY = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -58,3 +65,13 @@ def how_worked_out() -> dict:
     return {"adherent": percent(ADHERENT_PDC), "gap_days": PERMISSIBLE_GAP_DAYS,
             "year_window_weeks": YEAR_WINDOW_WEEKS,
             "window_from": 52 - YEAR_WINDOW_WEEKS, "window_to": 52 + YEAR_WINDOW_WEEKS}  # fmt: skip
+
+
+@functools.cache
+def definitions() -> tuple[str, Markup]:
+    """docs/clinical/adherence.md as (its heading, the HTML below it), read once: the page and
+    the document can never disagree."""
+    heading, _, rest = DEFINITIONS.read_text(encoding="utf-8").partition("\n")
+    html = markdown.markdown(rest, extensions=["tables", "toc"], output_format="html")
+    html = html.replace("<table>", '<table class="nhsuk-table bonecheck-dense-table">')
+    return heading.removeprefix("# ").strip(), Markup(html)

@@ -17,7 +17,7 @@ from webapp.blueprints.nurse import bp
 from webapp.blueprints.nurse.figures import KPI_NAMES, Pages, is_stale, worked_out_at
 from webapp.blueprints.nurse.forms import OverviewFilterForm
 from webapp.blueprints.nurse.overview_table import COLUMNS, cells, csv_text
-from webapp.blueprints.nurse.overview_text import chart_context, how_worked_out
+from webapp.blueprints.nurse.overview_text import chart_context, definitions, how_worked_out
 from webapp.clock import uk_today, utc_now
 from webapp.extensions import db
 from webapp.patients import queries
@@ -95,6 +95,13 @@ def kpi_list(kpi: int):
                    rate=summary.kpis.get(kpi), rows=rows, pages=pages, columns=COLUMNS,
                    cells=cells, page_args=form.chosen_values(),
                    **_freshness(summary.computed_at))  # fmt: skip
+
+
+@bp.route("/overview/definitions")
+def definitions_page():
+    """How every figure and worklist reason is defined, with its source."""
+    heading, html = definitions()
+    return render_template("nurse/definitions.html", heading=heading, definitions=html)
 
 
 def _filter_form() -> OverviewFilterForm:
