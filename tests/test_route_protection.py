@@ -1,8 +1,9 @@
 """Every route is either on the public list or closed to anyone not signed in.
 
 Walks the whole URL map, so a route added later is checked without anyone
-remembering to add a test. Admin pages answer a signed-in nurse with 404, and patient pages
-a signed-in admin (tests/blueprints/patients covers nurses of other services).
+remembering to add a test. Admin pages answer a signed-in nurse with 404, and patient and
+nurse pages (worklist, overview) a signed-in admin (tests/blueprints/patients and
+tests/blueprints/nurse cover nurses of other services).
 """
 
 import uuid
@@ -120,13 +121,14 @@ def test_a_nurse_gets_not_found_from_every_admin_page(app, app_without_csrf, dat
     assert {key: status for key, status in answered.items() if status != 404} == {}
 
 
-def test_an_admin_gets_not_found_from_every_patient_page(app, app_without_csrf, database):
+def test_an_admin_gets_not_found_from_every_patient_and_nurse_page(app, app_without_csrf, database):
     admin = create_staff_member(database, Role.ADMIN)
     client = app_without_csrf.test_client()
     signed_in = client.post(SIGN_IN, data={"email": admin.email, "password": PASSWORD})
     assert signed_in.status_code == 302
     patient_rules = [
-        rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("patients.")
+        rule for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith(("patients.", "nurse."))
     ]
     assert patient_rules
     answered = {
