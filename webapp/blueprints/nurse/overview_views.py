@@ -62,14 +62,15 @@ def overview_csv():
     form = _filter_form()
     if form.errors:
         return redirect(url_for("nurse.overview", **request.args))
-    sort, descending = _sort(), _descending()
-    rows = figures.export_rows(db.session, _service_id(), form.filters(), sort, descending)
+    sort, descending, service = _sort(), _descending(), _nurse().fls_service
+    # Named before the commit, which would expire the service and read it again.
+    filename = f"bonecheck-overview-{_slug(service.name)}-{uk_today():%Y-%m-%d}.csv"
+    rows = figures.export_rows(db.session, service.id, form.filters(), sort, descending)
     text, count = csv_text(rows)
-    record_change(db.session, _nurse(), "export-overview", _nurse().fls_service, None,
+    record_change(db.session, _nurse(), "export-overview", service, None,
                   {"filters": form.chosen_values(), "sort": sort, "descending": descending,
                    "rows": count}, now=utc_now())  # fmt: skip
     db.session.commit()
-    filename = f"bonecheck-overview-{_slug(_nurse().fls_service.name)}-{uk_today():%Y-%m-%d}.csv"
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store",
