@@ -14,6 +14,7 @@ from tests.pages import error_messages, get_page
 from tests.patients.factories import create_patient
 from webapp.adherence.facts import KpiResult
 from webapp.blueprints.nurse.overview_views import PATIENTS_PER_PAGE
+from webapp.clock import uk_today
 from webapp.models.staff import AuditEvent, Role
 
 OVERVIEW = "/overview"
@@ -222,3 +223,17 @@ def test_the_definitions_page_is_the_clinical_document(signed_in):
     text = page.get_text()
     assert "PERMISSIBLE_GAP_DAYS" in text and "awaiting clinical sign-off" in text
     assert page.select("main table.nhsuk-table")
+
+
+def test_the_month_lists_run_from_the_services_first_fracture_to_this_month(
+    database, service, nurse, signed_in
+):
+    _three_patients(database, service, nurse)  # the first fracture is in March 2025
+    page = get_page(signed_in, OVERVIEW)
+    months = [option["value"] for option in page.select("select[name=fractured] option")]
+    assert months[0] == "" and months[-1] == "2025-03"
+    assert months[1] == f"{uk_today():%Y-%m}"
+    assert [option["value"] for option in page.select("select[name=enrolled] option")
+            ][-1] == "2025-03"  # fmt: skip
+    assert error_messages(get_page(signed_in, OVERVIEW + "?fractured=2025-02")) == [
+        "Choose a month of fracture from the list"]

@@ -64,9 +64,10 @@ class OverviewFilterForm(FlaskForm):
     fractured = ChoiceFilter("Month of fracture", "Choose a month of fracture from the list")
     enrolled = ChoiceFilter("Month of enrolment", "Choose a month of enrolment from the list")
 
-    def set_choices(self, nurses, today: date) -> None:
-        """Offer the catalogue's medicines, the service's nurses and every month since 2016."""
-        months = month_choices(today)
+    def set_choices(self, nurses, today: date, first: date | None = None) -> None:
+        """Offer the catalogue's medicines, the service's nurses, and every month from the
+        service's first fracture or enrolment (`first`) to this one."""
+        months = month_choices(today, first)
         self.medicine.choices = _with_any([(code, entry.label) for code, entry in
                                            sorted(MEDICINES.items(), key=lambda m: m[1].label)])
         self.status.choices = _with_any(STATUS_CHOICES)
@@ -97,10 +98,13 @@ class OverviewFilterForm(FlaskForm):
                 if field.data and not field.errors]  # fmt: skip
 
 
-def month_choices(today: date) -> list[tuple[str, str]]:
-    """("2026-03", "March 2026") for every month from FIRST_MONTH to this one, newest first."""
+def month_choices(today: date, first: date | None = None) -> list[tuple[str, str]]:
+    """("2026-03", "March 2026") for every month from `first` (never before FIRST_MONTH) to
+    this one, newest first: only months a service's patients can be in, so the lists stay
+    short enough to read (and to draw)."""
+    first = max(first or today, FIRST_MONTH)
     months, year, month = [], today.year, today.month
-    while (year, month) >= (FIRST_MONTH.year, FIRST_MONTH.month):
+    while (year, month) >= (first.year, first.month):
         day = date(year, month, 1)
         months.append((f"{day:%Y-%m}", f"{day:%B %Y}"))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
