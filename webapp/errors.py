@@ -2,7 +2,8 @@
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request, session
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db
@@ -21,6 +22,14 @@ PAGES = {
 
 def register(app: Flask) -> None:
     """Attach handlers for HTTP errors and for anything unexpected."""
+
+    @app.errorhandler(CSRFError)
+    def _form_refused(error: CSRFError):
+        # A self-check form sent after its session ended (30 minutes idle, or the browser
+        # closed): say that plainly, rather than "we could not do that".
+        if request.path.startswith("/check/") and not session.get("check"):
+            return render_template("selfcheck/session_ended.html"), 400
+        return render_template("errors/400.html", error=error), 400
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

@@ -205,6 +205,10 @@ def test_every_selfcheck_page_and_its_errors_are_accessible(context, page, paths
     for age in ("45", "25", "105"):
         _answer_age(page, paths["age"], age)
         log.scan(page, f"age {age}")
+    # Answers deleted (a fresh tab has none): a page of the check says so.
+    side_page.context.clear_cookies()
+    side_page.goto(paths["result"])
+    log.scan(side_page, "answers deleted")
 
     reached = {_endpoint(live_app, url) for url in log.scanned}
     never_scanned = set(paths["pages"]) - reached - {"selfcheck.start"}
@@ -269,3 +273,39 @@ def test_typed_markup_is_shown_as_text_and_never_runs(page, payload):
     assert page.locator("input[name=age]").input_value() == payload
     assert page.locator("main img, main script").count() == 0
     assert dialogs == []
+
+
+def test_the_timeout_warning_offers_to_keep_the_answers_then_says_when_they_are_gone(page):
+    """The browser's clock is moved on, not waited for: 28 minutes, the warning; keep the
+    answers; 30 more minutes with no answer, and the page says they were deleted."""
+    page.clock.install()
+    start_check(page)
+    type_into(page, "age", "72")
+    press_button(page)
+    warning = page.locator("dialog#timeout-warning")
+    assert not warning.is_visible()
+    page.clock.fast_forward("28:01")
+    assert warning.is_visible()
+    assert page.evaluate("document.activeElement.closest('dialog') !== null")  # focus inside
+    assert_accessible(page)
+    with page.expect_response("**/check/keep-alive") as kept:
+        warning.get_by_role("button", name="Keep my answers").click()
+    assert kept.value.status == 204
+    assert not warning.is_visible()
+    page.clock.fast_forward("30:01")
+    page.wait_for_url("**/check/ended")
+    assert page.locator("h1").inner_text() == "Your answers have been deleted"
+    assert_accessible(page)
+
+
+def test_without_javascript_the_question_pages_say_how_long_answers_are_kept(browser,
+                                                                            live_server):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/check/age")
+        assert "we delete your answers if you do not use this check for 30 minutes" in (
+            page.locator("main").inner_text())
+        assert not page.locator("dialog#timeout-warning").is_visible()
+    finally:
+        context.close()

@@ -14,7 +14,7 @@ from tests.blueprints.selfcheck.journey import (
     see_result,
     url,
 )
-from tests.pages import get_page, submit
+from tests.pages import csrf_token, get_page, submit
 from webapp.clock import uk_today
 from webapp.extensions import db
 from webapp.models import CompletedCheckCount
@@ -364,7 +364,7 @@ def test_start_again_forgets_every_answer(client):
     token = form.find("input", attrs={"name": "csrf_token"})["value"]
     response = client.post(url("start-again"), data={"csrf_token": token})
     assert response.headers["Location"] == url("age")
-    assert client.get(url("result")).headers["Location"] == url("age")
+    assert client.get(url("result")).headers["Location"] == url("ended")
 
 
 # The anonymous count ---------------------------------------------------------------------------
@@ -411,9 +411,44 @@ def test_the_result_is_shown_even_if_the_count_fails(client, monkeypatch):
     assert "people like you" in _text(page)
 
 
-@pytest.mark.parametrize("page", ["check-your-answers", "result", "summary"])
-def test_pages_after_the_questions_redirect_when_nothing_is_answered(client, page):
-    assert client.get(url(page)).headers["Location"] == url("age")
+@pytest.mark.parametrize("page", ["check-your-answers", "result", "summary", "falls"])
+def test_with_no_answers_left_a_page_of_the_check_says_they_were_deleted(client, page):
+    """The answers live 30 minutes: a result link opened later says so, not a silent restart."""
+    assert client.get(url(page)).headers["Location"] == url("ended")
+    ended = get_page(client, url("ended"))
+    assert ended.h1.get_text(strip=True) == "Your answers have been deleted"
+    assert "not used this check for 30 minutes" in _text(ended)
+    start = ended.select_one("a.nhsuk-action-link")
+    assert "Start the check again" in start.get_text() and start["href"] == "/check/"
+
+
+def test_an_answer_sent_after_the_answers_were_deleted_says_so(client):
+    """The form's token died with the session: say what happened, not 'we could not do that'."""
+    answer_every_question(client)
+    token = csrf_token(client, url("falls"))
+    with client.session_transaction() as session:
+        session.clear()
+    response = client.post(url("falls"), data={"csrf_token": token, "falls": "yes"})
+    assert response.status_code == 400
+    assert "Your answers have been deleted" in response.get_data(as_text=True)
+
+
+def test_every_page_with_answers_carries_the_timeout_warning_and_restarts_the_clock(client):
+    answer_every_question(client)
+    for page in ("falls", "check-your-answers"):
+        response = client.get(url(page))
+        assert "bonecheck_session=" in response.headers.get("Set-Cookie", "")  # re-signed now
+        warning = BeautifulSoup(response.get_data(as_text=True), "html.parser").find(
+            "dialog", id="timeout-warning")
+        assert (warning["data-warn-after"], warning["data-ends-after"]) == ("1680", "1800")
+        assert warning.find("button", string="Keep my answers")
+    assert client.post(url("keep-alive"), data={"csrf_token": csrf_token(client, url("falls"))}
+                       ).status_code == 204  # fmt: skip
+
+
+def test_keeping_answers_that_are_already_gone_says_so(client):
+    token = csrf_token(client, url("age"))
+    assert client.post(url("keep-alive"), data={"csrf_token": token}).status_code == 410
 
 
 def _things_to_do(page) -> list[str]:

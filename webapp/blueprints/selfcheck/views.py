@@ -82,6 +82,19 @@ def start():
     return redirect(_step_url(next_step(_answers())))
 
 
+@bp.route("/ended")
+def session_ended():
+    """Where a page of the check leads once its answers are gone: say so, and why."""
+    return render_template("selfcheck/session_ended.html")
+
+
+@bp.route("/keep-alive", methods=["POST"])
+def keep_alive():
+    """'Keep my answers' in the timeout warning: any request to the check restarts its
+    30 minutes (see the blueprint); one with no answers left says so."""
+    return ("", 204) if _answers() else ("", 410)
+
+
 @bp.route("/start-again", methods=["POST"])
 def start_again():
     """Forget every answer and begin a new check."""
@@ -93,6 +106,8 @@ def start_again():
 def _ask(question: str, form_class=None, carried=None, **page):
     """Show a question, or take its answer and move on to whatever is still unanswered."""
     answers_so_far = _answers()
+    if not answers_so_far and question != "age":
+        return redirect(url_for("selfcheck.session_ended"))
     if not may_ask(answers_so_far, question):
         return redirect(_step_url(next_step(answers_so_far)))
     form_class = form_class or FORMS[question]
@@ -206,6 +221,8 @@ def over_100():
 def check_your_answers():
     """Every answer with a Change link; confirming counts the check once and shows the result."""
     answers_so_far = _answers()
+    if not answers_so_far:
+        return redirect(url_for("selfcheck.session_ended"))
     if not is_complete(answers_so_far):
         return redirect(_step_url(next_step(answers_so_far)))
     form = forms.ConfirmForm()
@@ -245,6 +262,8 @@ def _count_once(answers_so_far: dict) -> None:
 
 def _confirmed_result_or_redirect(template: str):
     answers_so_far = _answers()
+    if not answers_so_far:
+        return redirect(url_for("selfcheck.session_ended"))
     if not is_complete(answers_so_far):
         return redirect(_step_url(next_step(answers_so_far)))
     if session.get(CONFIRMED) != fingerprint(answers_so_far):
