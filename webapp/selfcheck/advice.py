@@ -154,6 +154,13 @@ HELPLINE = (
     "your questions about bone health."
 )
 
+# The GP summary: which equations, and why a GP's own system may give other figures.
+MODEL_FOR_CLINICIAN = (
+    "QFracture-2012 (Hippisley-Cox J, Coupland C. BMJ 2012;344:e3427), from the answers "
+    "below. A GP's clinical system may run a later version of QFracture, so its figures can "
+    "differ."
+)
+
 # "About these numbers" on the result: plain words first, then the credit and disclaimer.
 ABOUT_THE_NUMBERS = (
     "Your numbers are an estimate, worked out from your answers with the published "

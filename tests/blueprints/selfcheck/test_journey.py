@@ -342,6 +342,23 @@ def test_the_gp_summary_has_answers_risks_reasons_date_and_disclaimer(client):
     assert "style=" not in str(page) and "onclick" not in str(page)
 
 
+def test_the_gp_summary_gives_the_clinician_the_exact_figures_bmi_and_model(client):
+    see_result(client)
+    page = get_page(client, url("summary"))
+    expected = estimate_fracture_risk(
+        RiskProfile(sex="female", age=65, bmi=68 / 1.65**2, ethnicity=1, smoking=0, alcohol=0)
+    )
+    rows = {row.dt.get_text(strip=True): " ".join(row.dd.get_text().split())
+            for row in page.select(".bonecheck-for-clinician .nhsuk-summary-list__row")}
+    assert rows["Major osteoporotic fracture, 10 years"] == (
+        f"{expected.major_osteoporotic_percent:.1f}%")
+    assert rows["Hip fracture, 10 years"] == f"{expected.hip_percent:.1f}%"
+    assert rows["Body mass index (BMI)"].startswith(f"{68 / 1.65**2:.1f}, from the height")
+    assert rows["Risk equations"] == advice.MODEL_FOR_CLINICIAN
+    assert "a later version of QFracture" in rows["Risk equations"]
+    assert rows["Date"] == f"{uk_today().day} {uk_today():%B %Y}"
+
+
 def test_the_printed_summary_writes_out_the_support_group_finders_address(client):
     see_result(client)
     page = get_page(client, url("summary"))
