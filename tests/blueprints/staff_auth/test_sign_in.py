@@ -83,7 +83,7 @@ def test_code_set_up_is_required_when_configured_and_confirmed_with_a_first_code
     assert client.get("/staff/").location == CODE
     page = get_page(client, SET_UP)
     key = page.find("code").get_text().replace(" ", "")
-    qr = client.get(page.find("img")["src"])
+    qr = client.get(page.find("main").find("img")["src"])  # not the header's logo
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
     assert qr.headers["Cache-Control"] == "no-store"
     assert error_messages(post_form(client, SET_UP, {"code": "123456"}))
