@@ -28,6 +28,7 @@ bench: $(BIN)/.dev node_modules/.installed
 	$(BIN)/python bench/groups.py
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/inbound.py
+	$(BIN)/python bench/measures.py
 	$(BIN)/python bench/dashboard.py
 
 install: $(BIN)/.runtime node_modules/.installed
