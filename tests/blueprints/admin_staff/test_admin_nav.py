@@ -11,6 +11,7 @@ SECTIONS = {
     "/admin/fls-services": "Fracture Liaison Services",
     "/admin/support-groups/": "Support groups",
     "/admin/audit-log": "Audit log",
+    "/admin/figures": "Service figures",
 }
 
 
