@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the real tests need when they are missing:
-# Chromium (browser tests) and PostgreSQL (database tests on a throwaway server).
+# Installs the Debian packages the service and its real tests need when they are missing:
+# Chromium (browser tests), PostgreSQL (database tests on a throwaway server), and
+# Pango with HarfBuzz's subsetter, which WeasyPrint draws PDFs with (the GP summary).
 # `install-system-packages.sh bench` also installs wrk, the load generator the
 # benchmarks use (they fall back to a slower Python client without it).
 set -euo pipefail
@@ -10,6 +11,11 @@ if [ "${1:-}" = "bench" ]; then
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 fi
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# WeasyPrint loads these libraries by name (its documentation's Debian install list); the
+# PDF's Arial is Liberation Sans.
+for package in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi

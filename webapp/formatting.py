@@ -1,4 +1,4 @@
-"""Helpers the templates share: the error summary list, number wording and UK times."""
+"""Helpers the templates share: the error summary list, number wording, UK times, file sizes."""
 
 from flask import Flask
 
@@ -28,6 +28,19 @@ def uk_time(moment) -> str:
         return "Not yet"
     local = to_uk(moment)
     return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def file_size(size_in_bytes: int) -> str:
+    """A file's size as the NHS.UK content guide writes it in a link: "545KB", "1.24MB".
+
+    Rounded up, never down (to the next whole KB under 1MB, to 2 decimal places above),
+    so the size a person is told is never less than what they download. 1KB is 1,024 bytes.
+    """
+    kilobytes = -(-size_in_bytes // 1024)
+    if kilobytes < 1024:
+        return f"{kilobytes}KB"
+    hundredths = -(-size_in_bytes * 100 // (1024 * 1024))
+    return f"{hundredths // 100}.{hundredths % 100:02d}MB"
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -28,13 +28,13 @@ def static_file(filename: str):
     """One file of the nhsuk-frontend package's dist folder."""
     folder = current_app.config["NHSUK_FRONTEND_DIST"]
     if filename == STYLESHEET and not current_app.config["NHS_BRANDING"]:
-        response = Response(_without_nhs_font(str(Path(folder) / STYLESHEET)), mimetype="text/css")
+        response = Response(without_nhs_font(str(Path(folder) / STYLESHEET)), mimetype="text/css")
         response.headers["Cache-Control"] = f"public, max-age={ONE_DAY}"  # as for every asset
         return response
     return send_from_directory(folder, filename, max_age=ONE_DAY)
 
 
 @functools.cache
-def _without_nhs_font(path: str) -> str:
+def without_nhs_font(path: str) -> str:
     """The design system's stylesheet with its web fonts left out (read once a process)."""
     return _FONT_FACE.sub("", Path(path).read_text(encoding="utf-8"))

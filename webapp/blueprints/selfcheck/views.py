@@ -7,12 +7,13 @@ set of answers when the person confirms them on "Check your answers".
 
 import logging
 
-from flask import redirect, render_template, request, session, url_for
+from flask import Response, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.blueprints.selfcheck import bp, forms, measures
 from webapp.clock import uk_today
 from webapp.extensions import db
+from webapp.formatting import file_size
 from webapp.risk import RiskInputError
 from webapp.selfcheck import advice
 from webapp.selfcheck.answers import (
@@ -260,7 +261,10 @@ def _count_once(answers_so_far: dict) -> None:
     session[COUNTED] = digest
 
 
-def _confirmed_result_or_redirect(template: str):
+def _confirmed_result_or_redirect(template: str, **page):
+    """The page drawn from the confirmed answers' result, or where to go without them:
+    the "answers deleted" page once the session has ended, else the next unanswered
+    question or "Check your answers"."""
     answers_so_far = _answers()
     if not answers_so_far:
         return redirect(url_for("selfcheck.session_ended"))
@@ -280,6 +284,7 @@ def _confirmed_result_or_redirect(template: str):
         advice=advice,
         people_affected=people_affected,
         today=uk_today(),
+        **page,
     )
 
 
@@ -291,5 +296,46 @@ def result():
 
 @bp.route("/summary")
 def summary():
-    """A printable summary to take to a GP."""
-    return _confirmed_result_or_redirect("selfcheck/summary.html")
+    """A printable summary to take to a GP, with a link to download it as a PDF.
+
+    The link gives the file's size (NHS.UK content guide, links to PDFs), so the PDF is
+    drawn here once to measure it; the download draws the same page again, byte for byte.
+    """
+    page = _confirmed_result_or_redirect("selfcheck/summary.html")
+    if not isinstance(page, str):
+        return page
+    pdf = _summary_as_pdf(page)
+    if pdf is None:
+        return page  # the summary still prints; only the download link is left out
+    return _confirmed_result_or_redirect("selfcheck/summary.html", pdf_size=file_size(len(pdf)))
+
+
+@bp.route("/summary.pdf")
+def summary_pdf():
+    """The GP summary as a PDF file, drawn from the same page and print stylesheet."""
+    page = _confirmed_result_or_redirect("selfcheck/summary.html")
+    if not isinstance(page, str):
+        return page
+    pdf = _summary_as_pdf(page)
+    if pdf is None:
+        return redirect(url_for("selfcheck.summary"))
+    filename = f"bone-health-check-summary-{uk_today().isoformat()}.pdf"
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    })  # fmt: skip
+
+
+def _summary_as_pdf(page: str) -> bytes | None:
+    """The summary page as a PDF, or None (logged) if it could not be drawn.
+
+    The PDF is an extra: whatever goes wrong in drawing it (a system library missing,
+    a fault in WeasyPrint) must not cost the person the summary they can print.
+    """
+    try:
+        from webapp.pdf import page_as_pdf  # WeasyPrint loads slowly: only once it is used
+
+        return page_as_pdf(page, url_for("selfcheck.summary", _external=True))
+    except Exception:
+        log.exception("The GP summary could not be drawn as a PDF")
+        return None
