@@ -27,3 +27,15 @@ def test_the_doc_lists_no_constant_that_no_longer_exists():
 
 def test_the_helpline_number_and_its_link_agree():
     assert advice.ROS_HELPLINE_TEL == "tel:" + advice.ROS_HELPLINE.replace(" ", "")
+
+
+def test_the_helpline_hours_sentence_names_the_linked_website_once():
+    """The page makes those words the link, so they must be in the sentence exactly once."""
+    assert advice.HELPLINE_HOURS.count(advice.READ_ROS_WEBSITE.text) == 1
+
+
+def test_every_read_more_link_is_to_a_trusted_site_over_https():
+    links = [value for value in vars(advice).values() if isinstance(value, advice.Link)]
+    assert len(links) == 5
+    for link in links:
+        assert link.url.startswith(("https://www.nhs.uk/", "https://theros.org.uk")), link

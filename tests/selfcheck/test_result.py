@@ -139,25 +139,79 @@ def test_over_80_the_10_year_risk_is_read_with_caution(age, caution):
     assert work_out_result(complete_answers(age=age)).over_80 is caution
 
 
-def test_the_main_reason_is_the_first_reason_in_nices_order():
-    result = work_out_result(complete_answers(falls="yes"))
-    assert result.main_reason == advice.REASON_WOMAN_65_OR_OVER
-    assert result.other_reason_count == 1
-
-
-def test_a_broken_bone_is_the_main_reason_whatever_else_applies():
+def test_after_a_broken_bone_since_50_the_other_reasons_leave_out_the_broken_bone():
+    """The broken-bone advice says it; the list under it does not say it again."""
     result = work_out_result(complete_answers(falls="yes", broken_bones="yes"))
-    assert result.reasons[0] == advice.REASON_WOMAN_65_OR_OVER
-    assert result.main_reason == advice.REASON_PREVIOUS_FRACTURE
-    assert result.other_reason_count == 2
+    assert advice.REASON_PREVIOUS_FRACTURE in result.reasons  # the GP summary lists it
+    assert result.reasons_besides_broken_bone == (
+        advice.REASON_WOMAN_65_OR_OVER, advice.REASON_FALLS
+    )
 
 
-def test_under_50_a_broken_bone_is_the_main_reason_in_its_under_50_words():
+def test_without_the_broken_bone_advice_every_reason_is_listed():
+    result = work_out_result(complete_answers(falls="yes"))
+    assert result.reasons_besides_broken_bone == result.reasons == (
+        advice.REASON_WOMAN_65_OR_OVER, advice.REASON_FALLS
+    )
+
+
+def test_under_50_a_broken_bone_stays_in_the_list_in_its_under_50_words():
+    """Under 50 there is no broken-bone advice (it is written for 50 and over)."""
     answers = {**complete_answers(age=45, broken_bones="yes"), "continue_under_50": True}
-    assert work_out_result(answers).main_reason == advice.REASON_PREVIOUS_FRACTURE_UNDER_50
+    result = work_out_result(answers)
+    assert not result.broken_bone_lead
+    assert result.reasons_besides_broken_bone == (advice.REASON_PREVIOUS_FRACTURE_UNDER_50,)
 
 
-def test_with_no_reason_there_is_no_main_reason():
-    result = work_out_result(complete_answers(sex="male", age=60))
-    assert result.main_reason is None
-    assert result.other_reason_count == 0
+# Things to do now: only what applies, each with its trusted page ---------------------------
+def _texts(result) -> list[str]:
+    return [thing.text for thing in result.things_to_do]
+
+
+def test_everyone_is_told_about_exercise_calcium_and_vitamin_d_and_nothing_else_by_default():
+    result = work_out_result(complete_answers())
+    assert _texts(result) == [advice.DO_EXERCISE, advice.DO_CALCIUM, advice.DO_VITAMIN_D]
+
+
+def test_no_falls_advice_after_no_to_falls():
+    """Balance training and the falls service are for people who have fallen."""
+    result = work_out_result(complete_answers(falls="no"))
+    assert advice.DO_FALLS not in _texts(result)
+    assert not any("fall" in thing.text.lower() for thing in result.things_to_do)
+    assert advice.READ_NHS_FALLS not in [thing.read_more for thing in result.things_to_do]
+
+
+def test_falls_advice_and_its_link_after_yes_to_falls():
+    result = work_out_result(complete_answers(falls="yes"))
+    (falls,) = [thing for thing in result.things_to_do if thing.text == advice.DO_FALLS]
+    assert falls.read_more == advice.READ_NHS_FALLS
+
+
+@pytest.mark.parametrize("smoking, told", [("0", False), ("1", False), ("2", True), ("3", True),
+                                           ("4", True)])
+def test_the_stop_smoking_advice_and_link_only_for_someone_who_smokes_now(smoking, told):
+    result = work_out_result(complete_answers(smoking=smoking))
+    links = [thing.read_more for thing in result.things_to_do]
+    assert (advice.DO_SMOKING in _texts(result)) is told
+    assert (advice.READ_NHS_QUIT_SMOKING in links) is told
+
+
+@pytest.mark.parametrize("alcohol, told", [("0", False), ("1", False), ("2", False),
+                                           ("3", True), ("5", True)])
+def test_the_alcohol_limit_only_for_someone_who_drinks_more_than_14_units(alcohol, told):
+    result = work_out_result(complete_answers(alcohol=alcohol))
+    assert (advice.DO_ALCOHOL in _texts(result)) is told
+
+
+def test_exercise_links_to_the_royal_osteoporosis_society():
+    (exercise,) = [thing for thing in work_out_result(complete_answers()).things_to_do
+                   if thing.text == advice.DO_EXERCISE]
+    assert exercise.read_more == advice.READ_ROS_EXERCISE
+
+
+def test_every_thing_to_do_is_said_once_and_every_link_is_https():
+    answers = complete_answers(falls="yes", smoking="3", alcohol="5")
+    things = work_out_result(answers).things_to_do
+    assert len({thing.text for thing in things}) == len(things) == 6
+    for thing in things:
+        assert thing.read_more is None or thing.read_more.url.startswith("https://")

@@ -5,6 +5,16 @@ that every constant here is listed there). Templates show these texts; they neve
 clinical wording of their own. Change a sentence here and its line in advice.md together.
 """
 
+from typing import NamedTuple
+
+
+class Link(NamedTuple):
+    """A trusted place to read more: the words of the link and its address."""
+
+    text: str
+    url: str
+
+
 ROS_HELPLINE = "0808 800 0035"
 ROS_HELPLINE_TEL = "tel:08088000035"
 
@@ -72,6 +82,11 @@ FLS_WHAT_IT_IS = (
     "breaking another bone by up to 40%."
 )
 FLS_NOT_EVERYWHERE = "Only about half of hospital trusts in England have one."
+# After a broken bone, the other reasons follow the broken-bone advice under this line.
+ALSO_ASK_BECAUSE = (
+    "NICE and the National Osteoporosis Guideline Group (NOGG) give these reasons for an "
+    "assessment too:"
+)
 
 OVER_80_CAUTION = (
     "You are over 80. NICE advises reading a risk estimate like this with caution over the "
@@ -87,9 +102,6 @@ ALSO_IN_THE_NUMBERS = (
 UNDER_50_RESULT_NOTE = (
     "You are under 50. The advice below is written for people aged 50 and over."
 )
-
-# The short answer at the top of the result, before the numbers.
-AT_A_GLANCE_ASK_GP = "Ask your GP for a fracture risk assessment."
 
 # Why to ask for an assessment: the opening, and each reason in plain words.
 ASK_GP_BECAUSE = (
@@ -127,14 +139,14 @@ NOT_IN_THE_NUMBERS = (
     "Some of these reasons are not part of the risk numbers above, but they still matter."
 )
 
-# What anyone can do now.
+# What anyone can do now, and what applies only to some (a fall, smoking, drinking).
 DO_EXERCISE = (
     "Keep active. The Royal Osteoporosis Society's Strong, Steady and Straight advice is to do "
-    "exercises that strengthen your muscles and, if you can, impact exercise, with balance "
-    "training if you have had a fall."
+    "exercises that strengthen your muscles and, if you can, impact exercise."
 )
 DO_FALLS = (
-    "If you have had a fall, tell your GP. Most areas have an NHS falls prevention service."
+    "You have had a fall: tell your GP. Most areas have an NHS falls prevention service. "
+    "Strong, Steady and Straight adds balance training for people who have had a fall."
 )
 DO_CALCIUM = (
     "Adults need 700 mg of calcium a day. For people at risk of breaking a bone, NOGG advises "
@@ -146,13 +158,30 @@ DO_VITAMIN_D = (
     "cover your skin when you are outside."
 )
 DO_SMOKING = (
-    "If you smoke, stopping lowers your risk of breaking a bone. The NHS can help you stop."
+    "Stopping smoking lowers your risk of breaking a bone. The NHS offers free support to stop."
 )
 DO_ALCOHOL = "Drink no more than 14 units of alcohol a week."
 HELPLINE = (
     "The Royal Osteoporosis Society has a free helpline with specialist nurses who can answer "
     "your questions about bone health."
 )
+# The helpline's opening hours were not found in a source we could confirm, so the page
+# sends people to the charity's own website for them rather than stating any.
+HELPLINE_HOURS = "Check the Royal Osteoporosis Society website for the helpline's opening hours."
+
+# Trusted places to read more, each shown beside the advice it belongs to.
+READ_NHS_OSTEOPOROSIS = Link(
+    "Read about osteoporosis on the NHS website", "https://www.nhs.uk/conditions/osteoporosis/"
+)
+READ_ROS_EXERCISE = Link(
+    "Exercise for bones, from the Royal Osteoporosis Society",
+    "https://theros.org.uk/information-and-support/bone-health/exercise-for-bones/",
+)
+READ_NHS_FALLS = Link("Read about falls on the NHS website", "https://www.nhs.uk/conditions/falls/")
+READ_NHS_QUIT_SMOKING = Link(
+    "Free NHS support to quit smoking", "https://www.nhs.uk/better-health/quit-smoking/"
+)
+READ_ROS_WEBSITE = Link("Royal Osteoporosis Society website", "https://theros.org.uk")
 
 # The GP summary: which equations, and why a GP's own system may give other figures.
 MODEL_FOR_CLINICIAN = (

@@ -107,6 +107,14 @@ class FactorEffect:
 
 
 @dataclass(frozen=True)
+class ThingToDo:
+    """One piece of advice, with the trusted page to read more where there is one."""
+
+    text: str
+    read_more: advice.Link | None = None
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """Everything the result page and the GP summary show."""
 
@@ -121,8 +129,8 @@ class CheckResult:
     reasons_outside_numbers: bool
     broken_bone_lead: bool
     low_bmi: bool
-    # "What you can do now": only the advice that applies to this person, each said once.
-    things_to_do: tuple[str, ...] = ()
+    # "Things you can do now": only the advice that applies to this person, each said once.
+    things_to_do: tuple[ThingToDo, ...] = ()
 
     @property
     def major_osteoporotic_words(self) -> str:
@@ -133,22 +141,14 @@ class CheckResult:
         return people_in_100(self.risk.hip_percent)
 
     @property
-    def main_reason(self) -> str | None:
-        """The reason to name in the one-line summary at the top of the result, if any.
+    def reasons_besides_broken_bone(self) -> tuple[str, ...]:
+        """The reasons to list under the broken-bone advice, which already says that one.
 
-        A broken bone comes first when there is one: the result treats it as the moment to
-        act whatever else applies. Otherwise the first reason, in NICE's order then NOGG's.
+        Without the broken-bone advice (no break, or under 50) every reason is listed.
         """
-        broken_bone = (advice.REASON_PREVIOUS_FRACTURE, advice.REASON_PREVIOUS_FRACTURE_UNDER_50)
-        return next(
-            (reason for reason in self.reasons if reason in broken_bone),
-            self.reasons[0] if self.reasons else None,
-        )
-
-    @property
-    def other_reason_count(self) -> int:
-        """How many reasons there are besides the main one."""
-        return max(len(self.reasons) - 1, 0)
+        if not self.broken_bone_lead:
+            return self.reasons
+        return tuple(reason for reason in self.reasons if reason != advice.REASON_PREVIOUS_FRACTURE)
 
     @property
     def over_80(self) -> bool:
@@ -196,18 +196,23 @@ def work_out_result(answers: dict) -> CheckResult:
     )
 
 
-def things_to_do(profile) -> tuple[str, ...]:
-    """What anyone can do now, leaving out advice about falls, smoking or drinking for a
-    person whose answers say it does not apply to them."""
+def things_to_do(profile) -> tuple[ThingToDo, ...]:
+    """What this person can do now, each said once.
+
+    Advice about falls, smoking or drinking is left out for a person whose answers say it
+    does not apply to them: balance training and the falls service only after a yes to
+    falls, the NHS's support to stop only for someone who smokes now.
+    """
     applies = (
-        (advice.DO_EXERCISE, True),
-        (advice.DO_FALLS, profile.falls),
-        (advice.DO_CALCIUM, True),
-        (advice.DO_VITAMIN_D, True),
-        (advice.DO_SMOKING, profile.smoking in CURRENT_SMOKER_CATEGORIES),
-        (advice.DO_ALCOHOL, profile.alcohol in OVER_14_UNITS_A_WEEK_CATEGORIES),
+        (ThingToDo(advice.DO_EXERCISE, advice.READ_ROS_EXERCISE), True),
+        (ThingToDo(advice.DO_FALLS, advice.READ_NHS_FALLS), profile.falls),
+        (ThingToDo(advice.DO_CALCIUM), True),
+        (ThingToDo(advice.DO_VITAMIN_D), True),
+        (ThingToDo(advice.DO_SMOKING, advice.READ_NHS_QUIT_SMOKING),
+         profile.smoking in CURRENT_SMOKER_CATEGORIES),
+        (ThingToDo(advice.DO_ALCOHOL), profile.alcohol in OVER_14_UNITS_A_WEEK_CATEGORIES),
     )
-    return tuple(text for text, applies_here in applies if applies_here)
+    return tuple(thing for thing, applies_here in applies if applies_here)
 
 
 def _both(effect: FactorEffect) -> tuple[Effect, Effect]:

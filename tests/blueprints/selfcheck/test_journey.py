@@ -135,12 +135,14 @@ def test_a_low_bmi_is_estimated_at_20_and_said_so(client):
 def test_a_broken_bone_after_50_leads_the_result(client):
     page = see_result(client, broken_bones={"broken_bones": "yes"})
     first = page.find("main").find("h1").find_next(["div", "p", "h2"])
-    assert "A broken bone after 50 is the moment to act" in first.get_text()
-    assert advice.BROKEN_BONE_ACTION in _text(page)
-    assert advice.FLS_WHAT_IT_IS in _text(page)
+    text = " ".join(first.get_text(" ").split())
+    assert "nhsuk-card--warning" in first["class"]
+    assert advice.BROKEN_BONE_LEAD in text
+    assert advice.BROKEN_BONE_ACTION in text
+    assert advice.FLS_WHAT_IT_IS in text
 
 
-# What this means for you, before the numbers -------------------------------------------------
+# What to do next, before the numbers ---------------------------------------------------------
 def _at_a_glance(page):
     return page.select_one("main .bonecheck-at-a-glance")
 
@@ -151,34 +153,39 @@ def _comes_before(page, first, second) -> bool:
     return elements.index(first) < elements.index(second)
 
 
-def test_the_result_opens_with_whether_to_ask_the_gp_and_why(client):
+def test_the_result_opens_with_whether_to_ask_the_gp_and_every_reason(client):
+    """What to do next, and why, comes first, and is the only place the reasons are listed."""
     page = see_result(client, falls={"falls": "yes"})
     card = _at_a_glance(page)
     risks = page.find("h2", string="Your chance of breaking a bone in the next 10 years")
     assert _comes_before(page, card, risks)
-    text = " ".join(card.get_text(" ").split())
-    assert advice.AT_A_GLANCE_ASK_GP in text
-    assert f"This is because {advice.REASON_WOMAN_65_OR_OVER}." in text
-    more = card.find("a")
-    assert more.get_text() == "1 more reason is listed below"
-    assert page.find(id=more["href"].removeprefix("#")).name == "h2"
+    assert card.find(["h2", "h3"]).get_text(strip=True) == "What to do next"
+    assert advice.ASK_GP_BECAUSE in " ".join(card.get_text(" ").split())
+    assert [li.get_text(strip=True) for li in card.find_all("li")] == [
+        advice.REASON_WOMAN_65_OR_OVER, advice.REASON_FALLS
+    ]
+    assert _text(page).count(advice.ASK_GP_BECAUSE) == 1
 
 
 def test_with_no_reason_to_ask_the_result_opens_by_saying_so(client):
     page = see_result(client, age={"age": "60"}, sex={"sex": "male"})
     text = " ".join(_at_a_glance(page).get_text(" ").split())
     assert advice.NO_REASON_FOUND in text
-    assert advice.AT_A_GLANCE_ASK_GP not in text
+    assert _text(page).count(advice.NO_REASON_FOUND) == 1
+    assert "Ask your GP for a fracture risk assessment" not in _text(page)
 
 
-def test_after_a_broken_bone_the_callout_stays_first_and_the_short_answer_names_it(client):
+def test_after_a_broken_bone_what_to_do_next_is_the_callout_with_the_other_reasons(client):
     page = see_result(client, broken_bones={"broken_bones": "yes"}, falls={"falls": "yes"})
     callout = page.select_one("main .nhsuk-card--warning")
-    card = _at_a_glance(page)
-    assert _comes_before(page, callout, card)
-    text = " ".join(card.get_text(" ").split())
-    assert f"This is because {advice.REASON_PREVIOUS_FRACTURE}." in text
-    assert "2 more reasons are listed below" in text
+    assert callout is _at_a_glance(page)
+    assert len(page.select("main .nhsuk-card")) == 1
+    text = " ".join(callout.get_text(" ").split())
+    assert advice.ALSO_ASK_BECAUSE in text
+    assert [li.get_text(strip=True) for li in callout.find_all("li")] == [
+        advice.REASON_WOMAN_65_OR_OVER, advice.REASON_FALLS
+    ]
+    assert advice.REASON_PREVIOUS_FRACTURE not in _text(page)
 
 
 def test_the_printable_summary_is_linked_straight_after_the_two_risks(client):
@@ -206,29 +213,33 @@ def test_a_result_with_no_yes_answers_says_none_changed_the_numbers(client):
     assert page.find("h3", string="Answers that raise your risk") is None
 
 
-def test_an_icon_array_with_no_one_coloured_in_says_why(client):
+def test_an_icon_array_with_no_one_coloured_in_says_so_and_the_key_says_why(client):
     page = see_result(client, age={"age": "60"}, sex={"sex": "male"})
-    hip_key = page.find("h3", string="A hip fracture").find_next("ul", class_="bonecheck-icon-key")
-    words = page.find("h3", string="A hip fracture").find_next("p").strong.get_text()
-    assert (f"Each figure is 1 person. {words} is rounded to the nearest whole person: "
-            "no one coloured in.") in " ".join(hip_key.get_text().split())
-    assert not page.select("svg[aria-labelledby=hip-title] .affected")
+    hip = page.select_one("svg[aria-labelledby=hip-title]")
+    assert not hip.select(".affected")
+    assert hip.find_next("p").get_text(strip=True) == "No one coloured in."
+    key = " ".join(page.select_one("main ul.bonecheck-icon-key").get_text(" ").split())
+    assert ("Numbers are rounded to the nearest whole person: below 0.5 in 100 colours in "
+            "no one") in key
 
 
-def test_every_picture_states_the_same_rounding_rule_as_its_words(client):
-    """0.5 and over rounds up to one person, below it to none: one rule, said in each key."""
+def test_both_pictures_keep_the_rounding_rule_and_share_one_key(client):
+    """0.5 and over rounds up to one person, below it to none: one rule, said once in the key."""
     page = see_result(client)
     for heading, picture in (("A break of the hip, spine, wrist or shoulder bone (major "
                               "osteoporotic fracture)", "major-osteoporotic"),
                              ("A hip fracture", "hip")):
         words = page.find("h3", string=heading).find_next("p").strong.get_text()
-        coloured = len(page.select(f"svg[aria-labelledby={picture}-title] .affected"))
+        svg = page.select_one(f"svg[aria-labelledby={picture}-title]")
+        coloured = len(svg.select(".affected"))
         tenths = float(words.split()[1])
         assert coloured == int(tenths + 0.5)
-        key = " ".join(page.select_one(f"svg[aria-labelledby={picture}-title]")
-                       .find_next("ul").get_text().split())
-        who = "no one" if coloured == 0 else f"{coloured} {'person' if coloured == 1 else 'people'}"
-        assert f"{words} is rounded to the nearest whole person: {who} coloured in." in key
+        who = "No one" if coloured == 0 else f"{coloured} {'person' if coloured == 1 else 'people'}"
+        assert svg.find_next("p").get_text(strip=True) == f"{who} coloured in."
+    keys = page.select("main ul.bonecheck-icon-key")
+    assert len(keys) == 1
+    assert _comes_before(page, page.select_one("svg[aria-labelledby=hip-title]"), keys[0])
+    assert _text(page).count("Each figure is 1 person") == 1
 
 
 def test_the_result_lists_only_what_the_womans_equations_use(client):
@@ -469,8 +480,9 @@ def test_keeping_answers_that_are_already_gone_says_so(client):
 
 
 def _things_to_do(page) -> list[str]:
-    heading = page.find("h2", string="What you can do now")
-    return [" ".join(item.get_text().split()) for item in heading.find_next("ul").find_all("li")]
+    """The advice in each item of "Things you can do now", without its read-more link."""
+    heading = page.find("h2", string="Things you can do now")
+    return [" ".join(item.p.get_text().split()) for item in heading.find_next("ul").find_all("li")]
 
 
 def test_what_you_can_do_now_leaves_out_falls_smoking_and_drinking_when_they_do_not_apply(client):
