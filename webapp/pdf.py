@@ -30,6 +30,10 @@ from werkzeug.security import safe_join
 from webapp.blueprints.assets import STYLESHEET, without_nhs_font
 
 log = logging.getLogger(__name__)
+# WeasyPrint warns about every CSS rule it does not draw (the design system's high-contrast
+# media queries, `fill`, `::backdrop`…), once a stylesheet, on every process: expected, and
+# nothing anyone can act on. Its errors still reach the log; refused addresses are ours.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 # Parsed stylesheets kept: the design system's and ours, with room for an edited copy of each.
 KEPT_STYLESHEETS = 8

@@ -40,11 +40,13 @@ def paths(live_app):
 
 
 def _selfcheck_pages(app) -> dict[str, str]:
-    """Every self-check endpoint a person can open with GET, by endpoint name."""
+    """Every self-check page a person can open with GET, by endpoint name (not the GP
+    summary's PDF, a download: tests/browser/test_printing.py and test_summary_pdf.py)."""
     return {
         rule.endpoint: rule.rule
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("selfcheck.") and "GET" in rule.methods
+        and not rule.rule.endswith(".pdf")
     }
 
 

@@ -1,0 +1,191 @@
+"""The result page and the GP summary as Chromium prints them, read back from the PDF it makes.
+
+Chromium's tagged PDF marks each picture (an <svg role="img">) as a Figure in the
+document's structure, with each piece of it on the page it was drawn on, so a
+picture split across two pages shows as one Figure on two pages. The layout of the
+result page is measured first and a spacer put in so that the first picture would
+straddle the first page break; without `break-inside: avoid` it is split.
+"""
+
+import io
+import re
+
+import pytest
+from flask import url_for
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from tests.browser.journey import walk_to_result
+
+pytestmark = pytest.mark.browser
+
+# A4 with 20mm margins all round, in CSS pixels (96 to the inch).
+MARGIN = "20mm"
+PAGE_WIDTH = round((210 - 40) / 25.4 * 96)
+PAGE_HEIGHT = (297 - 40) / 25.4 * 96
+
+# Links of every kind a page might carry, put into <main> before printing.
+LINKS_OF_EVERY_KIND = """() => {
+    const paragraph = document.createElement('p');
+    paragraph.id = 'links-of-every-kind';
+    for (const [href, words] of [['#main-content', 'Within the page'],
+            ['javascript:void(0)', 'A script'], ['/groups/', 'On this site'],
+            ['tel:08088000035', '0808 800 0035'], ['https://www.nhs.uk/', 'NHS website']]) {
+        const link = document.createElement('a');
+        link.href = href;
+        link.textContent = words;
+        paragraph.append(link, ' ');
+    }
+    document.querySelector('main').prepend(paragraph);
+}"""
+# The first picture's block (its heading, words and picture) moved to the top of <main>,
+# under a spacer of the given height: no break can come before it to move it.
+PICTURE_FIRST = """height => {
+    const main = document.querySelector('main');
+    const spacer = document.createElement('div');
+    spacer.style.height = height + 'px';
+    main.prepend(spacer, document.querySelector('.bonecheck-risks'));
+}"""
+
+
+@pytest.fixture(scope="module")
+def paths(live_app):
+    with live_app.test_request_context():
+        return {"result": url_for("selfcheck.result"), "summary": url_for("selfcheck.summary")}
+
+
+def _print(page) -> bytes:
+    return page.pdf(format="A4", tagged=True, margin=dict.fromkeys(
+        ("top", "right", "bottom", "left"), MARGIN))  # fmt: skip
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def _figure_pages(pdf: bytes) -> list[set[int]]:
+    """For each Figure in the PDF's structure, the numbers of the pages it is drawn on."""
+    reader = PdfReader(io.BytesIO(pdf))
+    numbers = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+    figures = []
+
+    def walk(node, page):
+        page = _page_of(node, page, numbers)
+        if node.get("/S") == "/Figure":
+            found = set()
+            _marked_pages(node, page, numbers, found)
+            figures.append(found)
+            return
+        for child in _children(node):
+            if isinstance(child, DictionaryObject):
+                walk(child, page)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"], None)
+    return figures
+
+
+def _children(node) -> list:
+    kids = node.get("/K")
+    kids = [] if kids is None else kids if isinstance(kids, ArrayObject) else [kids]
+    return [kid.get_object() for kid in kids]
+
+
+def _page_of(node, page, numbers):
+    """The page a structure element names (/Pg), else the page its parent was on."""
+    reference = node.raw_get("/Pg") if "/Pg" in node else None
+    return numbers.get(reference.idnum) if isinstance(reference, IndirectObject) else page
+
+
+def _marked_pages(node, page, numbers, found: set) -> None:
+    """Add to `found` every page some marked content under `node` is drawn on."""
+    if not isinstance(node, DictionaryObject):
+        found.add(page)  # a bare marked-content id, on its parent's page
+        return
+    page = _page_of(node, page, numbers)
+    if "/MCID" in node:
+        found.add(page)
+    for child in _children(node):
+        _marked_pages(child, page, numbers, found)
+
+
+# Where the first picture's parts sit below the spacer: its words, the picture, its key.
+PICTURE_PARTS = """() => {
+    const picture = document.querySelector('svg.bonecheck-icon-array');
+    const words = picture.previousElementSibling, key = picture.nextElementSibling;
+    const top = element => element.getBoundingClientRect().top + window.scrollY;
+    const bottom = element => element.getBoundingClientRect().bottom + window.scrollY;
+    return {words_bottom: bottom(words), top: top(picture), bottom: bottom(picture),
+            key_top: top(key)};
+}"""
+# Each picture's words (the paragraph before it) and the first line of its key.
+PICTURES_AND_WORDS = """() => [...document.querySelectorAll('svg.bonecheck-icon-array')].map(
+    picture => [picture.previousElementSibling.textContent,
+                picture.nextElementSibling.querySelector('li').textContent])"""
+
+
+def _page_breaks_to_try(page, result_path: str) -> dict[str, float]:
+    """Spacer heights that put the first page break through the first picture, just
+    under its words, and just above its key, measured in the print layout at the
+    printed page's width."""
+    page.set_viewport_size({"width": PAGE_WIDTH, "height": 800})
+    page.emulate_media(media="print")
+    page.evaluate(PICTURE_FIRST, 0)
+    at = page.evaluate(PICTURE_PARTS)
+    assert at["words_bottom"] <= at["top"] < at["bottom"] <= at["key_top"], at
+    assert at["bottom"] - at["top"] < PAGE_HEIGHT / 2 and at["key_top"] < PAGE_HEIGHT, at
+    page.goto(result_path)
+    return {
+        "through the picture": PAGE_HEIGHT - (at["top"] + at["bottom"]) / 2,
+        "between the words and the picture": PAGE_HEIGHT - at["top"] - 2,
+        "between the picture and its key": PAGE_HEIGHT - at["bottom"] - 2,
+    }
+
+
+def _page_with(pages: list[str], words: str) -> int | None:
+    words = " ".join(words.split())
+    found = [number for number, text in enumerate(pages) if words in text]
+    return found[0] if len(found) == 1 else None
+
+
+def test_the_printed_result_never_splits_a_picture_or_parts_it_from_its_words(page, paths):
+    walk_to_result(page, paths["result"])
+    breaks = _page_breaks_to_try(page, paths["result"])
+    for where, height in breaks.items():
+        page.evaluate(PICTURE_FIRST, height)
+        parts = page.evaluate(PICTURES_AND_WORDS)
+        pdf = _print(page)
+        page.goto(paths["result"])
+        reader = PdfReader(io.BytesIO(pdf))
+        pages = [" ".join(each.extract_text().split()) for each in reader.pages]
+        figures = _figure_pages(pdf)
+        assert len(figures) == len(parts) == 2, (where, figures)  # two pictures of 100 people
+        for figure_pages, (words, key) in zip(figures, parts, strict=True):
+            assert len(figure_pages) == 1, f"a picture split across pages ({where})"
+            on = next(iter(figure_pages))
+            assert _page_with(pages, words) == on, f"a picture parted from its words ({where})"
+            assert _page_with(pages, key) == on, f"a picture parted from its key ({where})"
+
+
+@pytest.mark.parametrize("name", ["result", "summary"])
+def test_printing_shows_addresses_only_for_web_links(page, paths, name):
+    walk_to_result(page, paths["result"])
+    page.goto(paths[name])
+    page.evaluate(LINKS_OF_EVERY_KIND)
+    text = _text(_print(page))
+    assert ("Within the page A script On this site 0808 800 0035 NHS website (https://www.nhs.uk/)"
+            in text)
+    assert "(Link:" not in text and "javascript" not in text, re.findall(r"\(Link:[^)]*\)", text)
+    assert "Skip to main content" not in text and "Back to your" not in text
+    assert "QFracture-2012" in text
+
+
+def test_the_printed_summary_has_the_figures_and_no_download_link(page, paths):
+    walk_to_result(page, paths["result"])
+    page.goto(paths["summary"])
+    figures = page.locator(".bonecheck-for-clinician dd").all_inner_texts()
+    assert page.get_by_role("link", name=re.compile(r"^Download this summary \(PDF, \d+KB\)$"))
+    text = _text(_print(page))
+    assert "Download this summary" not in text and "Print this page" not in text
+    for figure in figures[:3]:  # the two risks as percentages, and the BMI
+        assert " ".join(figure.split()) in text
