@@ -25,6 +25,7 @@ bench: $(BIN)/.dev node_modules/.installed
 	$(BIN)/python bench/risk.py
 	$(BIN)/python bench/casefinding.py
 	$(BIN)/python bench/selfcheck.py
+	$(BIN)/python bench/summary_pdf.py
 	$(BIN)/python bench/groups.py
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/inbound.py
