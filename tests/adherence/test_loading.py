@@ -1,6 +1,6 @@
 """Loading patients' facts from their rows, on SQLite and PostgreSQL."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from tests.adherence.support import counting_statements
 from tests.reminders.factories import create_patient, create_regimen, create_reminder
@@ -14,7 +14,8 @@ from webapp.adherence.facts import (
     ReplyFacts,
     TextFacts,
 )
-from webapp.adherence.loading import load_facts
+from webapp.adherence.loading import load_facts, uk_date
+from webapp.clock import to_uk
 from webapp.models.follow_up import Contact
 from webapp.models.patients import PatientStatus
 from webapp.models.reminders import SmsMessage
@@ -153,3 +154,15 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(database):
 
     assert statements_for(1) == statements_for(30) == 7
     assert load_facts(database, [], TODAY) == {}
+
+
+def test_uk_dates_agree_with_the_clock_every_minute_around_both_clock_changes():
+    # 2027's changes: 28 March and 31 October, at 01:00 UTC; and the hours around UK midnight.
+    for start in (datetime(2027, 3, 27, 0, 0), datetime(2027, 10, 30, 0, 0)):
+        moments = [start + timedelta(minutes=minute) for minute in range(3 * 24 * 60)]
+        assert [uk_date(moment) for moment in moments] == \
+            [to_uk(moment).date() for moment in moments]  # fmt: skip
+    assert uk_date(datetime(2027, 7, 1, 22, 59, 59, 999999)) == date(2027, 7, 1)
+    assert uk_date(datetime(2027, 7, 1, 23, 0)) == date(2027, 7, 2)
+    assert uk_date(datetime(2027, 12, 31, 23, 59, 59)) == date(2027, 12, 31)
+    assert uk_date(None) is None

@@ -11,10 +11,9 @@ counts days. Every tuple in a `PatientFacts` is in id order.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, null, select
 from sqlalchemy.orm import Session
 
 from webapp.adherence.facts import (
@@ -25,7 +24,7 @@ from webapp.adherence.facts import (
     ReplyFacts,
     TextFacts,
 )
-from webapp.clock import to_uk
+from webapp.clock import utc_from_uk
 from webapp.models.follow_up import Contact
 from webapp.models.patients import Patient, PatientStatus, Regimen
 from webapp.models.reminders import Reminder, ReminderStatus, SmsMessage
@@ -49,16 +48,34 @@ _PAUSE_ENDS = ("resume", "opt-out", "discharge", "patient.opted_out_by_sms",
 def uk_date(moment: datetime | None) -> date | None:
     """The UK date of a stored naive-UTC time (None stays None).
 
-    The same as `to_uk(moment).date()`, a good deal faster over a million rows: the UK
-    offset changes only on the hour (01:00 UTC), so it is looked up once an hour."""
+    The same as `to_uk(moment).date()`, many times faster over a million rows:
+    each UTC date's two UK midnights are worked out once (webapp.clock), and a
+    time is then placed between them by two comparisons, exact on the days the
+    clocks change too."""
     if moment is None:
         return None
-    return (moment + _uk_offset(moment.replace(minute=0, second=0, microsecond=0))).date()
+    day = moment.date()
+    bounds = _UK_DAYS.get(day) or _uk_day_bounds(day)
+    if moment >= bounds[1]:
+        return bounds[4]
+    if moment < bounds[0]:
+        return bounds[2]
+    return bounds[3]
 
 
-@lru_cache(maxsize=100_000)
-def _uk_offset(utc_hour: datetime) -> timedelta:
-    return to_uk(utc_hour).utcoffset()
+# UTC date -> (when its UK day starts, when the next starts, in naive UTC; the day
+# before, the day itself, the day after). A few thousand dates at most: never pruned.
+_UK_DAYS: dict[date, tuple[datetime, datetime, date, date, date]] = {}
+_DAY = timedelta(days=1)
+
+
+def _uk_day_bounds(day: date) -> tuple[datetime, datetime, date, date, date]:
+    """UK midnight is never in a missing or repeated hour (the clocks change at 01:00 and
+    02:00), so it has exactly one UTC instant."""
+    bounds = (utc_from_uk(day, time(0, 0)), utc_from_uk(day + _DAY, time(0, 0)),
+              day - _DAY, day, day + _DAY)  # fmt: skip
+    _UK_DAYS[day] = bounds
+    return bounds
 
 
 def load_facts(session: Session, patient_ids: Sequence[int], today: date
@@ -135,8 +152,7 @@ def _regimens(session: Session, ids: list[int]) -> dict[int, list[RegimenFacts]]
 def _prompts(session: Session, ids: list[int], today: date) -> dict[int, list[PromptFacts]]:
     rows = session.execute(
         select(Reminder.patient_id, Reminder.id, Reminder.regimen_id, Reminder.kind,
-               Reminder.due_on, Reminder.send_at, Reminder.status, Reminder.outcome,
-               SmsMessage.sent_at)
+               Reminder.due_on, _went_at(), Reminder.status, Reminder.outcome)
         .outerjoin(SmsMessage, SmsMessage.id == Reminder.sms_message_id)
         .where(Reminder.patient_id.in_(ids),
                (Reminder.status != ReminderStatus.PLANNED) | (Reminder.due_on <= today))
@@ -144,31 +160,32 @@ def _prompts(session: Session, ids: list[int], today: date) -> dict[int, list[Pr
     )  # fmt: skip
     # Positional, and the rows unpacked: this runs for every reminder of every patient.
     return _grouped(
-        (patient_id, PromptFacts(reminder_id, regimen_id, kind, due_on,
-                                 sent_on(status, text_sent_at, send_at), status, outcome))
-        for (patient_id, reminder_id, regimen_id, kind, due_on, send_at, status, outcome,
-             text_sent_at) in rows
+        (patient_id, PromptFacts(reminder_id, regimen_id, kind, due_on, uk_date(went_at),
+                                 status, outcome))
+        for patient_id, reminder_id, regimen_id, kind, due_on, went_at, status, outcome in rows
     )  # fmt: skip
 
 
-def sent_on(status: str, text_sent_at: datetime | None, send_at: datetime) -> date | None:
-    """The UK day a reminder went: its text's, else (the text gone) its own send time;
-    None for one that never went (planned, skipped, expired, failed, in flight)."""
-    if status not in _WENT:
-        return None
-    return uk_date(text_sent_at or send_at)
+def _went_at():
+    """When a reminder went to the patient: its text's send time, else (the text gone) its
+    own; NULL for one that never went (planned, skipped, expired, failed, in flight).
+    Worked out in the query, so a million rows bring one time each, not two."""
+    return case(
+        (Reminder.status.in_(_WENT), func.coalesce(SmsMessage.sent_at, Reminder.send_at)),
+        else_=null(),
+    ).label("went_at")
 
 
 def _replies(session: Session, ids: list[int]) -> dict[int, list[ReplyFacts]]:
     rows = session.execute(
         select(InboundMessage.patient_id, InboundMessage.id, InboundMessage.received_at,
-               InboundMessage.outcome, InboundMessage.urgent, InboundMessage.read_at)
+               InboundMessage.outcome, InboundMessage.urgent,
+               InboundMessage.read_at.is_not(None))
         .where(InboundMessage.patient_id.in_(ids)).order_by(InboundMessage.id)
     )  # fmt: skip
     return _grouped(
-        (patient_id, ReplyFacts(reply_id, uk_date(received_at), outcome, urgent,
-                                read_at is not None))
-        for patient_id, reply_id, received_at, outcome, urgent, read_at in rows
+        (patient_id, ReplyFacts(reply_id, uk_date(received_at), outcome, urgent, bool(read)))
+        for patient_id, reply_id, received_at, outcome, urgent, read in rows
     )  # fmt: skip
 
 
