@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from webapp.adherence.facts import MonthCoverage
 from webapp.adherence.measures import ADHERENT_PDC
@@ -54,21 +54,21 @@ def bar_chart(
     if not given). `summary` opens the description, before the figures.
     """
     bars = [_clamped(bar if isinstance(bar, ChartBar) else ChartBar(*bar)) for bar in bars]
-    chart_id = chart_id or _slug(title)
+    chart_id = escape(chart_id or _slug(title))
     parts = [
-        Markup('<svg xmlns="http://www.w3.org/2000/svg" class="bonecheck-chart" role="img" '
-               'viewBox="0 0 {} {}" aria-labelledby="{}-title {}-desc" focusable="false">'
-               ).format(WIDTH, HEIGHT, chart_id, chart_id),
-        Markup('<title id="{}-title">{}</title>').format(chart_id, title),
-        Markup('<desc id="{}-desc">{}</desc>').format(chart_id, _description(bars, target,
-                                                                           summary)),
-        *_axis(),
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="bonecheck-chart" role="img" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'focusable="false">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(_description(bars, target, summary))}</desc>',
+        *_AXIS,
         *_bars(bars),
     ]
     if target is not None:
         parts += _target_line(target)
-    parts.append(Markup("</svg>"))
-    return Markup("").join(parts)
+    parts.append("</svg>")
+    # Every piece above is either fixed markup with numbers or text passed through escape().
+    return Markup("".join(parts))
 
 
 def adherence_chart(months: Sequence[MonthCoverage], chart_id: str = "adherence-chart") -> Markup:
@@ -114,19 +114,22 @@ def _y(value: float) -> float:
     return round(TOP + PLOT_HEIGHT * (1 - value), 1)
 
 
-def _axis() -> list[Markup]:
+def _axis() -> list[str]:
     """The 0%, 50% and 100% grid lines with their labels, and the baseline."""
     parts = []
     for value in (0.0, 0.5, 1.0):
         y = _y(value)
-        parts.append(Markup('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" />').format(
-            LEFT, WIDTH - RIGHT, y, y, TEXT if value == 0 else GRID))
-        parts.append(Markup('<text x="{}" y="{}" text-anchor="end" font-size="12" fill="{}">'
-                            '{}</text>').format(LEFT - 6, y + 4, TEXT, percent(value)))
+        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" '
+                     f'stroke="{TEXT if value == 0 else GRID}" />')
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 4}" text-anchor="end" font-size="12" '
+                     f'fill="{TEXT}">{percent(value)}</text>')
     return parts
 
 
-def _bars(bars: Sequence[ChartBar]) -> list[Markup]:
+_AXIS = _axis()  # the same on every chart: drawn once
+
+
+def _bars(bars: Sequence[ChartBar]) -> list[str]:
     parts = []
     slot = (WIDTH - LEFT - RIGHT) / max(len(bars), 1)
     width = round(slot * 0.6, 1)
@@ -137,37 +140,34 @@ def _bars(bars: Sequence[ChartBar]) -> list[Markup]:
     return parts
 
 
-def _bar(bar: ChartBar, middle: float, width: float) -> list[Markup]:
+def _bar(bar: ChartBar, middle: float, width: float) -> list[str]:
     if bar.value is None:  # nothing measured: a dash on the baseline, never a 0% bar
-        return [Markup('<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">–'
-                       '</text>').format(middle, _y(0) - 4, TEXT)]
+        return [f'<text x="{middle}" y="{_y(0) - 4}" text-anchor="middle" font-size="12" '
+                f'fill="{TEXT}">–</text>']
     value = bar.value
     top = _y(value)
     return [
-        Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="{}" />').format(
-            round(middle - width / 2, 1), top, width, round(_y(0) - top, 1), BAR),
-        Markup('<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="{}">{}</text>'
-               ).format(middle, top - 4, TEXT, percent(value)),
+        f'<rect x="{round(middle - width / 2, 1)}" y="{top}" width="{width}" '
+        f'height="{round(_y(0) - top, 1)}" fill="{BAR}" />',
+        f'<text x="{middle}" y="{top - 4}" text-anchor="middle" font-size="11" '
+        f'fill="{TEXT}">{percent(value)}</text>',
     ]
 
 
-def _label(label: str, middle: float) -> Markup:
-    lines = label.split("\n")
-    spans = Markup("").join(
-        Markup('<tspan x="{}" dy="{}">{}</tspan>').format(middle, 0 if index == 0 else 14, line)
-        for index, line in enumerate(lines)
-    )
-    return Markup('<text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}</text>'
-                  ).format(middle, _y(0) + 16, TEXT, spans)
+def _label(label: str, middle: float) -> str:
+    spans = "".join(f'<tspan x="{middle}" dy="{0 if index == 0 else 14}">{escape(line)}</tspan>'
+                    for index, line in enumerate(label.split("\n")))  # fmt: skip
+    return (f'<text x="{middle}" y="{_y(0) + 16}" text-anchor="middle" font-size="12" '
+            f'fill="{TEXT}">{spans}</text>')
 
 
-def _target_line(target: float) -> list[Markup]:
+def _target_line(target: float) -> list[str]:
     y = _y(max(0.0, min(target, 1.0)))
     return [
-        Markup('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#d5281b" stroke-width="2" '
-               'stroke-dasharray="6 4" />').format(LEFT, WIDTH - RIGHT, y, y),
-        Markup('<text x="{}" y="{}" text-anchor="end" font-size="12" fill="{}">Target {}</text>'
-               ).format(WIDTH - RIGHT, y - 6, TEXT, percent(target)),
+        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" stroke="#d5281b" '
+        f'stroke-width="2" stroke-dasharray="6 4" />',
+        f'<text x="{WIDTH - RIGHT}" y="{y - 6}" text-anchor="end" font-size="12" '
+        f'fill="{TEXT}">Target {percent(target)}</text>',
     ]
 
 

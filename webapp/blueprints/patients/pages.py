@@ -1,9 +1,10 @@
 """Helpers for the patient views: reading the forms through the shared checks, and what the
 patient page shows. Kept apart so each view stays a few lines."""
 
+from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from webapp.adherence.worklist_queries import open_items_for
@@ -191,33 +192,36 @@ def next_due_dates(patient: Patient, today: date) -> dict[int, str]:
     return found
 
 
-def detail_rows(patient: Patient) -> list[dict]:
-    """The patient's details as summary-list rows, each with a Change link to its field."""
-    edit = url_for("patients.edit", patient_id=patient.id)
+@dataclass(frozen=True)
+class DetailRow:
+    """One row of the patient's details: what it is, its value, and the form field that
+    changes it (the Change link goes straight to it)."""
 
-    def row(key: str, value: str, field: str) -> dict:
-        return {"key": {"text": key}, "value": {"text": value}, "actions": {"items": [
-            {"href": f"{edit}#{field}", "text": "Change", "visuallyHiddenText": key.lower()}
-        ]}}  # fmt: skip
+    key: str
+    value: str
+    field: str
 
+
+def detail_rows(patient: Patient) -> list[DetailRow]:
+    """The patient's details, each with the field of the change form it links to."""
     consent = "Yes" if patient.sms_consent else "No"
     if patient.sms_consent_recorded_by is not None:
         consent += f", recorded by {patient.sms_consent_recorded_by.full_name}"
     if patient.sms_consent_recorded_at is not None:
         consent += f" on {_day(to_uk(patient.sms_consent_recorded_at))}"
     return [
-        row("NHS number", format_nhs_number(patient.nhs_number), "nhs_number"),
-        row("Name", patient.full_name, "first_name"),
-        row("Date of birth", _day(patient.date_of_birth), "date_of_birth"),
-        row("Mobile", national_format(patient.mobile), "mobile"),
-        row("Named nurse", patient.named_nurse.full_name if patient.named_nurse else "None",
-            "named_nurse_id"),
-        row("Fracture date", _day(patient.fracture_date) if patient.fracture_date
-            else "Not recorded", "fracture_date"),
-        row("Agreed to texts", consent, "sms_consent"),
-        row("Reminder time", f"{patient.reminder_time:%H:%M} UK time", "reminder_time"),
-        row("Texts name the medicine", "No, discreet wording" if patient.discreet else "Yes",
-            "discreet"),
+        DetailRow("NHS number", format_nhs_number(patient.nhs_number), "nhs_number"),
+        DetailRow("Name", patient.full_name, "first_name"),
+        DetailRow("Date of birth", _day(patient.date_of_birth), "date_of_birth"),
+        DetailRow("Mobile", national_format(patient.mobile), "mobile"),
+        DetailRow("Named nurse", patient.named_nurse.full_name if patient.named_nurse
+                  else "None", "named_nurse_id"),
+        DetailRow("Fracture date", _day(patient.fracture_date) if patient.fracture_date
+                  else "Not recorded", "fracture_date"),
+        DetailRow("Agreed to texts", consent, "sms_consent"),
+        DetailRow("Reminder time", f"{patient.reminder_time:%H:%M} UK time", "reminder_time"),
+        DetailRow("Texts name the medicine",
+                  "No, discreet wording" if patient.discreet else "Yes", "discreet"),
     ]  # fmt: skip
 
 
