@@ -41,8 +41,8 @@ from webapp.adherence.measures import (
 )
 from webapp.adherence.overview import OverviewFilters, service_overview
 from webapp.adherence.refresh import refresh_patients
-from webapp.adherence.summary import summarise
-from webapp.clock import to_uk
+from webapp.adherence.summary import months_from_store, summarise
+from webapp.clock import to_uk, uk_today
 from webapp.models.follow_up import ContactKind, PatientMeasures, WorklistEntry
 from webapp.models.patients import PatientStatus
 from webapp.models.reminders import ReminderKind
@@ -303,6 +303,9 @@ def _assert_stored(database, summaries: dict) -> None:
         row = stored[patient_id]
         assert {n: getattr(row, n) for n in names} == {n: getattr(summary, n) for n in names}
         assert row.computed_at == NOW
+        # The chart's months, read back as the patient page reads them.
+        assert months_from_store(row.monthly_coverage, uk_today(row.computed_at)) == \
+            list(summary.months)  # fmt: skip
     entries = {(e.patient_id, e.reason, e.urgency, e.cause_key, e.detail, e.since)
                for e in database.scalars(select(WorklistEntry))}  # fmt: skip
     assert entries == {(patient_id, str(r.reason), int(r.urgency), r.cause_key, r.detail,

@@ -15,7 +15,7 @@ from webapp.adherence.refresh import (
     refresh_patients,
     refresh_recent,
 )
-from webapp.adherence.summary import summarise
+from webapp.adherence.summary import stored_months, summarise
 from webapp.clock import uk_today
 from webapp.models.follow_up import PatientMeasures, WorklistEntry
 from webapp.models.replies import InboundMessage
@@ -68,6 +68,9 @@ def test_the_stored_rows_are_what_the_measures_say(database):
         "persistent_12m": summary.persistent_12m, "prompts_asked": summary.prompts_asked,
         "prompts_answered": summary.prompts_answered, "kpi_9": summary.kpi_9,
         "kpi_10": summary.kpi_10, "kpi_11": summary.kpi_11}
+    assert measures.monthly_coverage == stored_months(summary.months)
+    assert len(measures.monthly_coverage) == 12 and any(
+        covered for covered, _ in measures.monthly_coverage)
     assert summary.prompts_asked > 0 and Reason.URGENT_SIDE_EFFECT in {
         reason.reason for reason in summary.worklist}
     assert sorted((e.reason, e.urgency, e.cause_key, e.detail, e.since, e.computed_at)

@@ -7,7 +7,13 @@ from hypothesis import strategies as st
 
 from tests.adherence.builders import contact, patient, prompt, regimen, reply, text, weekly
 from webapp.adherence.facts import KpiResult, MonthCoverage, Reason
-from webapp.adherence.summary import monthly_coverage, shown_medicine, summarise
+from webapp.adherence.summary import (
+    monthly_coverage,
+    months_from_store,
+    shown_medicine,
+    stored_months,
+    summarise,
+)
 from webapp.reminders.medicines import MEDICINES
 
 D = date(2026, 1, 5)
@@ -148,6 +154,9 @@ def test_any_patient_summarises_within_the_rollup_tables_limits(facts, today_off
         assert set(reasons) <= {Reason.DENOSUMAB_STOPPED}
     for month in monthly_coverage(facts, today):
         assert 0 <= month.days_covered <= month.days_measured <= 31
+    # The months stored with the rollup are the chart's, and come back from the store whole.
+    assert list(summary.months) == monthly_coverage(facts, today)
+    assert months_from_store(stored_months(summary.months), today) == list(summary.months)
 
 
 def test_monthly_coverage_stops_at_discharge():

@@ -197,6 +197,7 @@ class PatientSummary:
     kpi_10: KpiResult
     kpi_11: KpiResult
     worklist: tuple[WorklistReason, ...]
+    months: tuple[MonthCoverage, ...]  # the patient page's chart: the last 12 months, oldest first
 
 
 @dataclass(frozen=True)

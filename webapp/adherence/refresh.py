@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.adherence.facts import PatientSummary
 from webapp.adherence.loading import load_facts
-from webapp.adherence.summary import summarise
+from webapp.adherence.summary import stored_months, summarise
 from webapp.clock import uk_today
 from webapp.models.follow_up import Contact, PatientMeasures, WorklistEntry
 from webapp.models.patients import Patient
@@ -62,14 +62,15 @@ def _insert(session: Session, table):
 def _write_measures(session, summaries: list[PatientSummary], services, now) -> None:
     rows = [
         {"patient_id": summary.patient_id, "fls_service_id": services[summary.patient_id],
-         "computed_at": now, **{name: _plain(getattr(summary, name)) for name in _MEASURES}}
+         "computed_at": now, "monthly_coverage": stored_months(summary.months),
+         **{name: _plain(getattr(summary, name)) for name in _MEASURES}}
         for summary in summaries
     ]  # fmt: skip
     statement = _insert(session, PatientMeasures.__table__)
     statement = statement.on_conflict_do_update(
         index_elements=["patient_id"],
         set_={name: statement.excluded[name]
-              for name in ("fls_service_id", "computed_at", *_MEASURES)},
+              for name in ("fls_service_id", "computed_at", "monthly_coverage", *_MEASURES)},
     )  # fmt: skip
     session.execute(statement, rows)
 

@@ -6,6 +6,7 @@ patient's treatment once (webapp.adherence.coverage.read_treatment) and hands it
 to each measure; every measure is linear, or n log n in the patient's rows.
 """
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from webapp.adherence.coverage import Treatment, is_bone_treatment, is_current, read_treatment
@@ -21,9 +22,13 @@ from webapp.adherence.measures import (
 from webapp.adherence.worklist import worklist_reasons
 from webapp.reminders.schedule import add_months
 
+# The patient page's chart: this month and the 11 before it.
+CHART_MONTHS = 12
+
 
 def summarise(facts: PatientFacts, today: date) -> PatientSummary:
-    """Everything stored for one patient: PDC, persistence, reply rate, KPIs 9–11, worklist."""
+    """Everything stored for one patient: PDC, persistence, reply rate, KPIs 9–11, worklist,
+    and the months of the patient page's chart."""
     treatment = read_treatment(facts, today)
     covered_365, measured_365 = days_covered(treatment, today, 365)
     asked, answered = reply_rate_of(treatment, today)
@@ -42,6 +47,7 @@ def summarise(facts: PatientFacts, today: date) -> PatientSummary:
         kpi_10=kpi_10(facts, today, treatment),
         kpi_11=kpi_11(facts, today, treatment),
         worklist=worklist_reasons(facts, today, treatment),
+        months=months_covered(treatment, today),
     )
 
 
@@ -56,13 +62,34 @@ def shown_medicine(facts: PatientFacts, today: date) -> str | None:
     return None
 
 
-def monthly_coverage(facts: PatientFacts, today: date, months: int = 12) -> list[MonthCoverage]:
+def monthly_coverage(facts: PatientFacts, today: date, months: int = CHART_MONTHS
+                     ) -> list[MonthCoverage]:  # fmt: skip
     """Days covered of days measured in each of the last `months` calendar months, oldest
     first, this month to today: the patient page's chart and its table."""
-    treatment = read_treatment(facts, today)
+    return list(months_covered(read_treatment(facts, today), today, months))
+
+
+def months_covered(treatment: Treatment, today: date, months: int = CHART_MONTHS
+                   ) -> tuple[MonthCoverage, ...]:  # fmt: skip
+    """`monthly_coverage` from a treatment already read."""
     this_month = today.replace(day=1)
-    return [_month(treatment, add_months(this_month, -back), today)
-            for back in range(months - 1, -1, -1)]  # fmt: skip
+    return tuple(_month(treatment, add_months(this_month, -back), today)
+                 for back in range(months - 1, -1, -1))  # fmt: skip
+
+
+def stored_months(months: Sequence[MonthCoverage]) -> list[list[int]]:
+    """The months as `patient_measures.monthly_coverage` keeps them: [days covered, days
+    measured] pairs, oldest first, the last for the month the figures were worked out in."""
+    return [[month.days_covered, month.days_measured] for month in months]
+
+
+def months_from_store(stored: Sequence[Sequence[int]], worked_out_on: date
+                      ) -> list[MonthCoverage]:  # fmt: skip
+    """The months back from what `stored_months` kept, on the UK day they were worked out."""
+    this_month = worked_out_on.replace(day=1)
+    last = len(stored) - 1
+    return [MonthCoverage(add_months(this_month, index - last), covered, measured)
+            for index, (covered, measured) in enumerate(stored)]  # fmt: skip
 
 
 def _month(treatment: Treatment, first: date, today: date) -> MonthCoverage:

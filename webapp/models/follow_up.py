@@ -16,7 +16,7 @@ comes back. Times are naive UTC.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.base import Base
@@ -94,6 +94,9 @@ class PatientMeasures(Base):
     kpi_9: Mapped[str] = mapped_column(String(16))
     kpi_10: Mapped[str] = mapped_column(String(16))
     kpi_11: Mapped[str] = mapped_column(String(16))
+    # The patient page's chart: [days covered, days measured] for each of the last 12
+    # months, oldest first, to the UK month of computed_at (webapp.adherence.summary).
+    monthly_coverage: Mapped[list[list[int]] | None] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(DateTime)
 
     patient: Mapped[Patient] = relationship()

@@ -1,25 +1,23 @@
 """The adherence part of the patient page: the 12-month chart and the figures behind it.
 
-The chart is worked out live for this one patient (webapp.adherence.loading and
-summary, a fixed number of queries), so a dose recorded a moment ago shows at
-once. The figures (PDC, persistence, reply rate, KPIs 9 to 11) are the
-patient's rollup in `patient_measures`, as the worklist and the overview count
-them, with the time they were worked out.
+Both are the patient's rollup in `patient_measures` (one row), as the worklist
+and the overview count them, shown with the time they were worked out: the
+chart's months (webapp.adherence.summary.months_covered) and the figures (PDC,
+persistence, reply rate, KPIs 9 to 11). The rollup is worked out again at once
+when a reply comes or the nurse records something, and by the scheduled job.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from webapp.adherence.facts import KpiResult, MonthCoverage
 from webapp.adherence.kpis import YEAR_WINDOW_WEEKS
-from webapp.adherence.loading import load_facts
 from webapp.adherence.measures import ADHERENT_PDC, PERMISSIBLE_GAP_DAYS
-from webapp.adherence.summary import monthly_coverage
+from webapp.adherence.summary import months_from_store
 from webapp.charts import adherence_chart, coverage, month_name, percent
-from webapp.clock import to_uk
+from webapp.clock import to_uk, uk_today
 from webapp.models.follow_up import PatientMeasures
 from webapp.models.patients import Patient
 
@@ -63,20 +61,22 @@ class Figure:
 
 @dataclass(frozen=True)
 class AdherenceFigures:
-    chart: Markup
+    chart: Markup | None  # None: not worked out yet
     months: list[MonthRow]
     figures: list[Figure]
     kpis: list[Figure]
     worked_out_at: str | None  # "10:32 on 3 March 2026", UK time; None: not worked out yet
 
 
-def adherence_figures(session: Session, patient: Patient, today: date) -> AdherenceFigures:
-    """The chart from the patient's rows as they are now, and the rollup's figures."""
-    facts = load_facts(session, [patient.id], today).get(patient.id)
-    months = monthly_coverage(facts, today) if facts is not None else []
+def adherence_figures(session: Session, patient: Patient) -> AdherenceFigures:
+    """The chart and the figures from the patient's rollup, as last worked out."""
     measures = session.get(PatientMeasures, patient.id)
+    months = []
+    if measures is not None and measures.monthly_coverage is not None:
+        months = months_from_store(measures.monthly_coverage, uk_today(measures.computed_at))
     return AdherenceFigures(
-        chart=adherence_chart(months), months=[_month_row(month) for month in months],
+        chart=adherence_chart(months) if months else None,
+        months=[_month_row(month) for month in months],
         figures=_figures(measures), kpis=_kpis(measures),
         worked_out_at=_worked_out_at(measures),
     )

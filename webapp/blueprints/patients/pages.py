@@ -138,7 +138,7 @@ def patient_page_context(session: Session, patient: Patient, handled_form=None,
     return {
         "form": form,
         "worklist_items": items,
-        "adherence": adherence_figures(session, patient, today),
+        "adherence": adherence_figures(session, patient),
         "timeline": patient_timeline(session, patient, today),
         "patient": patient,
         "today": today,
