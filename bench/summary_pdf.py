@@ -2,7 +2,7 @@
 
 In one process, with Flask's test client and a throwaway SQLite database built by the
 migrations, a person's answers are confirmed once; then the result page, the summary
-page (which draws the PDF once to state its size in the link) and the PDF download are
+page and the PDF download are
 each asked for in turn. The first PDF of a process also parses the two stylesheets, so
 it is timed on its own. Prints the median and fastest time of each, CPU time included,
 and the PDF's size.

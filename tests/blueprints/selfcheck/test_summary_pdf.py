@@ -3,20 +3,31 @@
 import io
 import logging
 import socket
+import sys
 
 import pytest
 from pypdf import PdfReader
 
 from tests.blueprints.selfcheck.journey import (
     complete_answers,
+    confirm_answers,
     give_answers,
     see_result,
     url,
 )
 from tests.pages import get_page
+from webapp.blueprints.selfcheck import views
+from webapp.blueprints.selfcheck.views import SUMMARY_PDF_AT_MOST, pdf_can_be_drawn
 from webapp.clock import uk_today
 from webapp.formatting import file_size
 from webapp.pdf import LocalFiles, LocalOnlyFetcher, RefusedAddress, page_as_pdf
+from webapp.selfcheck.answers import (
+    ALCOHOL_CHOICES,
+    CHOICES_FOR,
+    ETHNICITY_CHOICES,
+    SMOKING_CHOICES,
+    choices_for_sex,
+)
 
 
 def _download(client):
@@ -81,14 +92,33 @@ def test_the_pdf_leaves_out_what_paper_cannot_use(client):
     assert "(Link: #" not in text and "Skip to main content" not in text
 
 
-def test_the_summary_links_to_the_pdf_with_its_type_and_size(client):
+def test_the_summary_links_to_the_pdf_with_its_type_and_most_it_can_weigh(client):
     see_result(client)
     page = get_page(client, url("summary"))
     link = page.find("a", href=url("summary.pdf"))
-    size = len(_download(client).data)
-    assert link.get_text() == f"Download this summary (PDF, {-(-size // 1024)}KB)"
+    assert link.get_text() == f"Download this summary (PDF, under {SUMMARY_PDF_AT_MOST // 1024}KB)"
     assert link["type"] == "application/pdf" and link.has_attr("download")
     assert "bonecheck-no-print" in link.parent["class"]
+
+
+def _longest_answers(ethnicity: str) -> dict:
+    """A woman of 74 who answered yes to everything offered to her, every box ticked."""
+    return complete_answers(
+        age=74, smoking=SMOKING_CHOICES[-1].value, alcohol=ALCOHOL_CHOICES[-1].value,
+        ethnicity=ethnicity, broken_bones="yes", parent_hip_fracture="yes", falls="yes",
+        steroids="yes", diabetes="type1_diabetes", height={"cm": 181.6}, weight={"kg": 101.6},
+        **{question: [choice.value for choice in choices_for_sex(choices, "female")]
+           for question, choices in CHOICES_FOR.items()},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("ethnicity", [ETHNICITY_CHOICES[0].value, ETHNICITY_CHOICES[-1].value])
+def test_the_pdf_of_the_longest_answers_weighs_less_than_the_link_says(client, ethnicity):
+    give_answers(client, _longest_answers(ethnicity))
+    confirm_answers(client)
+    pdf = _download(client).data
+    assert "Rheumatoid arthritis or lupus" in _text(pdf)  # every answer is in it
+    assert len(pdf) < SUMMARY_PDF_AT_MOST
 
 
 @pytest.mark.parametrize(
@@ -107,17 +137,26 @@ def test_once_the_answers_are_gone_the_pdf_link_says_so(client):
     assert client.get(url("summary.pdf")).headers["Location"] == url("check-your-answers")
 
 
-def test_if_the_pdf_cannot_be_drawn_the_summary_still_prints(client, monkeypatch, caplog):
+def test_without_weasyprint_the_summary_is_offered_without_a_pdf(client, monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "webapp.pdf", None)  # importing it now fails
+    with caplog.at_level(logging.ERROR):
+        assert pdf_can_be_drawn.__wrapped__() is False
+    assert "PDFs cannot be drawn here" in caplog.text
+    monkeypatch.setattr(views, "pdf_can_be_drawn", lambda: False)
+    see_result(client)
+    page = get_page(client, url("summary"))
+    assert page.find("a", href=url("summary.pdf")) is None
+    assert page.select_one(".bonecheck-for-clinician")
+
+
+def test_if_a_pdf_cannot_be_drawn_the_download_leads_to_the_summary(client, monkeypatch, caplog):
     def broken(html, page_url):
         raise OSError("cannot load library 'libpango-1.0-0'")
 
     monkeypatch.setattr("webapp.pdf.page_as_pdf", broken)
     see_result(client)
     with caplog.at_level(logging.ERROR):
-        page = get_page(client, url("summary"))
         response = client.get(url("summary.pdf"))
-    assert page.find("a", href=url("summary.pdf")) is None
-    assert page.select_one(".bonecheck-for-clinician")
     assert response.status_code == 302 and response.headers["Location"] == url("summary")
     assert "could not be drawn as a PDF" in caplog.text
 

@@ -5,6 +5,7 @@ answers is written to the database. The one write is an anonymous count, made on
 set of answers when the person confirms them on "Check your answers".
 """
 
+import functools
 import logging
 
 from flask import Response, redirect, render_template, request, session, url_for
@@ -34,6 +35,9 @@ from webapp.selfcheck.summary import answer_rows
 log = logging.getLogger(__name__)
 
 ANSWERS = "check"
+# The most the GP summary's PDF can weigh, as its link says (about 27KB for the longest
+# answers; tests/blueprints/selfcheck/test_summary_pdf.py keeps this true).
+SUMMARY_PDF_AT_MOST = 40 * 1024
 # The fingerprint of the answers confirmed on "Check your answers", and of those counted.
 CONFIRMED = "check_confirmed"
 COUNTED = "check_counted"
@@ -298,16 +302,15 @@ def result():
 def summary():
     """A printable summary to take to a GP, with a link to download it as a PDF.
 
-    The link gives the file's size (NHS.UK content guide, links to PDFs), so the PDF is
-    drawn here once to measure it; the download draws the same page again, byte for byte.
+    The link gives the file's size (NHS.UK content guide, links to PDFs) as the most it
+    can be, SUMMARY_PDF_AT_MOST (a test keeps that true for the longest answers), rather
+    than drawing the PDF on every view only to measure it: drawing costs a third of a
+    second of the server's time, and most people never download it.
     """
-    page = _confirmed_result_or_redirect("selfcheck/summary.html")
-    if not isinstance(page, str):
-        return page
-    pdf = _summary_as_pdf(page)
-    if pdf is None:
-        return page  # the summary still prints; only the download link is left out
-    return _confirmed_result_or_redirect("selfcheck/summary.html", pdf_size=file_size(len(pdf)))
+    return _confirmed_result_or_redirect(
+        "selfcheck/summary.html",
+        pdf_size=file_size(SUMMARY_PDF_AT_MOST) if pdf_can_be_drawn() else None,
+    )
 
 
 @bp.route("/summary.pdf")
@@ -324,6 +327,21 @@ def summary_pdf():
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store",
     })  # fmt: skip
+
+
+@functools.cache
+def pdf_can_be_drawn() -> bool:
+    """Whether this server can draw PDFs: WeasyPrint needs Pango, a system library.
+
+    Found out once a process. Without it the summary still prints; only the download
+    link is left out.
+    """
+    try:
+        import webapp.pdf  # noqa: F401  (WeasyPrint loads slowly: only once it is needed)
+    except (ImportError, OSError):
+        log.exception("PDFs cannot be drawn here: the GP summary is offered without one")
+        return False
+    return True
 
 
 def _summary_as_pdf(page: str) -> bytes | None:
