@@ -22,8 +22,8 @@ PEOPLE = {
         age=55, sex="male", height={"cm": 178.0}, weight={"kg": 80.0}
     ),
 }
-# Before these pages said each thing once, both printed on 4 A4 pages. Printed in the result's
-# two-thirds reading column, the lean page takes 3; this keeps it from growing back.
+# Before these pages said each thing once, both printed on 4 A4 pages. Printed at the paper's
+# full width, the lean page takes at most 3; this keeps it from growing back.
 MOST_PRINTED_PAGES = 3
 
 
