@@ -62,27 +62,59 @@ def _sort_columns(sort: str) -> list:
     }[sort]
 
 
-def _ordered(sort: str, descending: bool, first: list | None = None) -> list:
-    order = list(first or [])
-    for column in _sort_columns(sort):
-        order.append((column.desc() if descending else column.asc()).nulls_last())
-    order.append(Patient.id.desc() if descending else Patient.id.asc())
-    return order
+def _order_keys(sort: str, descending: bool, first: list | None = None) -> list[tuple]:
+    """What the rows are ordered by, most significant first: (SQL expression, descending)
+    pairs, ending with the patient's id so pages never overlap."""
+    keys = [(expression, False) for expression in first or []]
+    keys += [(column, descending) for column in _sort_columns(sort)]
+    return [*keys, (Patient.id, descending)]
+
+
+def _order_by(columns: list, keys: list[tuple]) -> list:
+    """ORDER BY `columns`, each the way its key goes, empty values last either way."""
+    return [(column.desc() if descending else column.asc()).nulls_last()
+            for column, (_, descending) in zip(columns, keys, strict=True)]  # fmt: skip
 
 
 def _rows_query(conditions: list):
-    return (
-        select(Patient.id, Patient.first_name, Patient.last_name, Patient.nhs_number,
-               Patient.status, Patient.fracture_date, Patient.created_at,
-               StaffMember.full_name.label("named_nurse"), PatientMeasures.medicine,
-               PatientMeasures.pdc_365, PatientMeasures.persistent_12m,
-               PatientMeasures.prompts_asked, PatientMeasures.prompts_answered,
-               PatientMeasures.kpi_9, PatientMeasures.kpi_10, PatientMeasures.kpi_11)
-        .select_from(Patient)
+    return _with_details(
+        select(Patient.id).select_from(Patient)
         .outerjoin(PatientMeasures, PatientMeasures.patient_id == Patient.id)
-        .outerjoin(StaffMember, StaffMember.id == Patient.named_nurse_id)
         .where(*conditions)
     )  # fmt: skip
+
+
+def _with_details(query):
+    """The query's patients with everything a row shows (`query` selects Patient.id)."""
+    return query.add_columns(
+        Patient.first_name, Patient.last_name, Patient.nhs_number, Patient.status,
+        Patient.fracture_date, Patient.created_at, StaffMember.full_name.label("named_nurse"),
+        PatientMeasures.medicine, PatientMeasures.pdc_365, PatientMeasures.persistent_12m,
+        PatientMeasures.prompts_asked, PatientMeasures.prompts_answered, PatientMeasures.kpi_9,
+        PatientMeasures.kpi_10, PatientMeasures.kpi_11,
+    ).outerjoin(StaffMember, StaffMember.id == Patient.named_nurse_id)
+
+
+def _page_query(conditions: list, keys: list[tuple], page: int, per_page: int):
+    """One page of patients in the order of `keys`. The page is chosen from the patients'
+    sort keys alone (the rollups are read only where the filters or the sort need them: both
+    databases drop an outer join to a unique key that nothing uses), and only its rows are
+    read whole."""
+    expressions = [expression for expression, _ in keys]
+    chosen = (
+        select(*[key.label(f"key_{place}") for place, key in enumerate(expressions)])
+        .select_from(Patient)
+        .outerjoin(PatientMeasures, PatientMeasures.patient_id == Patient.id)
+        .where(*conditions).order_by(*_order_by(expressions, keys))
+        .limit(per_page).offset((page - 1) * per_page)
+        .subquery()
+    )  # fmt: skip
+    columns = list(chosen.c)
+    return _with_details(
+        select(Patient.id).select_from(chosen)
+        .join(Patient, Patient.id == columns[-1])
+        .outerjoin(PatientMeasures, PatientMeasures.patient_id == Patient.id)
+    ).order_by(*_order_by(columns, keys))  # fmt: skip
 
 
 def _count(session: Session, conditions: list) -> int:
@@ -105,11 +137,12 @@ def _row(row) -> OverviewRow:
     )  # fmt: skip
 
 
-def _page(session, query, conditions, page: int, per_page: int) -> tuple[list[OverviewRow], int]:
+def _page(session, conditions: list, keys: list[tuple], page: int, per_page: int
+          ) -> tuple[list[OverviewRow], int]:  # fmt: skip
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     total = _count(session, conditions)
-    rows = session.execute(query.limit(per_page).offset((page - 1) * per_page))
+    rows = session.execute(_page_query(conditions, keys, page, per_page))
     return [_row(row) for row in rows], total
 
 
@@ -121,8 +154,7 @@ def overview_rows(
 
     `per_page` is capped at MAX_PER_PAGE; an unknown `sort` raises ValueError."""
     conditions = patients_in_scope(service_id, filters)
-    query = _rows_query(conditions).order_by(*_ordered(sort, descending))
-    return _page(session, query, conditions, page, per_page)
+    return _page(session, conditions, _order_keys(sort, descending), page, per_page)
 
 
 def export_rows(
@@ -131,7 +163,8 @@ def export_rows(
     """Every row `overview_rows` would show, page after page, in the same order, read from
     the database EXPORT_BATCH rows at a time so a large service is never all in memory."""
     conditions = patients_in_scope(service_id, filters)
-    query = _rows_query(conditions).order_by(*_ordered(sort, descending))
+    keys = _order_keys(sort, descending)
+    query = _rows_query(conditions).order_by(*_order_by([key for key, _ in keys], keys))
     result = session.execute(query.execution_options(yield_per=EXPORT_BATCH))
     for row in result:
         yield _row(row)
@@ -148,6 +181,5 @@ def kpi_patients(
     column = getattr(PatientMeasures, f"kpi_{kpi}")
     conditions = [*patients_in_scope(service_id, filters),
                   column.in_((KpiResult.MET, KpiResult.NOT_MET))]  # fmt: skip
-    not_met_first = (column == KpiResult.MET).asc()
-    query = _rows_query(conditions).order_by(*_ordered("name", False, [not_met_first]))
-    return _page(session, query, conditions, page, per_page)
+    keys = _order_keys("name", False, [column == KpiResult.MET])  # not met (false) first
+    return _page(session, conditions, keys, page, per_page)

@@ -93,20 +93,28 @@ def worklist_page(
 
 
 def _page_query(entries, page: int, per_page: int):
-    """Each patient's lead item (most urgent, then oldest), ordered, one page of them."""
+    """Each patient's lead item (most urgent, then oldest), ordered, one page of them; only
+    then the page's patients are read, so the names of the others are never touched. The
+    patient's own service is checked again as they are read, so a patient who moved service
+    since the rollups were written is never shown to the old one."""
     place = func.row_number().over(
         partition_by=entries.c.patient_id, order_by=(entries.c.urgency, entries.c.since)
     ).label("place")
-    leads = select(entries, place).subquery()
+    ranked = select(entries, place).subquery()
+    leads = (
+        select(ranked.c.patient_id, ranked.c.fls_service_id, ranked.c.urgency, ranked.c.since)
+        .where(ranked.c.place == 1)
+        .order_by(ranked.c.urgency, ranked.c.since, ranked.c.patient_id)
+        .limit(per_page).offset((page - 1) * per_page)
+        .subquery()
+    )  # fmt: skip
     return (
         select(leads.c.patient_id, Patient.first_name, Patient.last_name, Patient.nhs_number,
                StaffMember.full_name.label("named_nurse"))
         .join(Patient, (Patient.id == leads.c.patient_id)
               & (Patient.fls_service_id == leads.c.fls_service_id))
         .outerjoin(StaffMember, StaffMember.id == Patient.named_nurse_id)
-        .where(leads.c.place == 1)
         .order_by(leads.c.urgency, leads.c.since, leads.c.patient_id)
-        .limit(per_page).offset((page - 1) * per_page)
     )  # fmt: skip
 
 

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from markupsafe import Markup
+
 from webapp import csv_safe
 from webapp.blueprints.nurse.figures import KPI_RESULTS, STATUS_NAMES, percent
 from webapp.patients.nhs_number import format_nhs_number
@@ -65,6 +67,23 @@ COLUMNS = (
 def cells(row) -> list[str]:
     """One row's cells, in column order."""
     return [column.text(row) for column in COLUMNS]
+
+
+# Each column's opening <td>, with its heading for a narrow screen (the NHS.UK responsive
+# table repeats it in every cell, hidden from screen readers, which have the <th>).
+CELL_OPENINGS = tuple(
+    Markup('<td class="nhsuk-table__cell{}" role="cell"><span class="nhsuk-table__heading" '
+           'aria-hidden="true">{} </span>').format(" bonecheck-nowrap" if column.unbroken else "",
+                                                  column.heading)
+    for column in COLUMNS
+)
+
+
+def row_cells(row) -> tuple[tuple[Markup, str], list[tuple[Markup, str]]]:
+    """One row's cells for the page as (opening <td>, words) pairs: the name's (the page
+    makes it a link to the record), then the others'."""
+    pairs = list(zip(CELL_OPENINGS, cells(row), strict=True))
+    return pairs[0], pairs[1:]
 
 
 def csv_text(rows: Iterable) -> tuple[str, int]:

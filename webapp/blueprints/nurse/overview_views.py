@@ -18,7 +18,7 @@ from webapp.adherence import overview as figures
 from webapp.blueprints.nurse import bp
 from webapp.blueprints.nurse.figures import KPI_NAMES, Pages, is_stale, worked_out_at
 from webapp.blueprints.nurse.forms import OverviewFilterForm
-from webapp.blueprints.nurse.overview_table import COLUMNS, cells, csv_text
+from webapp.blueprints.nurse.overview_table import COLUMNS, csv_text, row_cells
 from webapp.blueprints.nurse.overview_text import chart_context, definitions, how_worked_out
 from webapp.clock import to_uk, uk_today, utc_now
 from webapp.extensions import db
@@ -53,7 +53,7 @@ def overview():
         return redirect(url_for("nurse.overview", **_args(form, sort, descending, pages.pages)))
     _log_list(rows)
     return _render("nurse/overview.html", form=form, summary=summary, rows=rows, pages=pages,
-                   sort=sort, descending=descending, columns=COLUMNS, cells=cells,
+                   sort=sort, descending=descending, columns=COLUMNS, row_cells=row_cells,
                    filter_args=form.chosen_values(), page_args=_args(form, sort, descending),
                    charts=chart_context(summary), how=how_worked_out(), kpi_names=KPI_NAMES,
                    **_freshness(summary.computed_at))  # fmt: skip
@@ -97,7 +97,7 @@ def kpi_list(kpi: int):
     _log_list(rows)
     return _render("nurse/kpi_list.html", form=form, kpi=kpi, kpi_name=KPI_NAMES[kpi],
                    rate=summary.kpis.get(kpi), rows=rows, pages=pages, columns=COLUMNS,
-                   cells=cells, page_args=form.chosen_values(),
+                   row_cells=row_cells, page_args=form.chosen_values(),
                    **_freshness(summary.computed_at))  # fmt: skip
 
 
