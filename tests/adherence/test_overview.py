@@ -22,7 +22,9 @@ from webapp.adherence.overview import (
     service_overview,
     services_figures,
 )
+from webapp.adherence.overview_rollup import rebuild_service_measures
 from webapp.adherence.overview_rows import MAX_PER_PAGE
+from webapp.adherence.refresh import refresh_patients
 from webapp.models.staff import Role
 
 EVERYONE = OverviewFilters()
@@ -58,6 +60,8 @@ def patients(database, service):
     dan = patient("Dan", "opted_out", None, datetime(2027, 4, 2, 9, 0))  # not worked out yet
     elsewhere = create_patient(database, nhs_number=unique_nhs_number())
     add_measures(database, elsewhere, pdc_365=0.1, kpi_9="met")
+    # As a refresh leaves them: the services' groups summed from the rows above.
+    rebuild_service_measures(database, [service.id, elsewhere.fls_service_id])
     return ann, bob, cat, dan
 
 
@@ -189,6 +193,7 @@ def test_the_overview_and_its_list_cost_the_same_queries_at_10_and_1000(database
     def statements_at(count: int, start: int) -> tuple[int, int]:
         service = create_service(database)
         bulk_patients(database, service, count, start)
+        rebuild_service_measures(database, [service.id])
         with counting_statements() as statements:
             overview = service_overview(database, service.id, EVERYONE)
         with counting_statements() as listed:
@@ -197,3 +202,26 @@ def test_the_overview_and_its_list_cost_the_same_queries_at_10_and_1000(database
         return len(statements), len(listed)
 
     assert statements_at(10, 0) == statements_at(1000, 10) == (1, 2)
+
+
+def test_one_patients_refresh_moves_them_between_groups_and_leaves_the_rest(
+    database, service, patients
+):
+    ann, bob, cat, dan = patients
+    # Cat (enrolled in April, UK time) is discharged and her fracture date corrected, then
+    # only she is worked out again: Dan, enrolled the same month and never worked out, and
+    # the others still count, each once.
+    cat.status, cat.fracture_date = "discharged", date(2026, 12, 24)
+    database.flush()
+    refresh_patients(database, [cat.id], datetime(2027, 7, 20, 6))
+    overview = service_overview(database, service.id, EVERYONE)
+    assert overview.enrolled == 4
+    assert overview.patients_by_status == {"active": 2, "paused": 0, "opted_out": 1,
+                                           "discharged": 1}
+    assert [(g.key, g.patients) for g in overview.by_fracture_month] == [
+        ("2026-12", 1), ("2027-01", 2), ("", 1)]
+    assert [(g.key, g.patients) for g in overview.by_enrolment_month] == [
+        ("2027-01", 1), ("2027-03", 1), ("2027-04", 2)]
+    discharged = service_overview(database, service.id, OverviewFilters(status="discharged"))
+    assert (discharged.enrolled, overview_rows(database, service.id, OverviewFilters(
+        status="discharged"), "name", False, 1, 25)[1]) == (1, 1)

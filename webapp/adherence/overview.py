@@ -1,13 +1,12 @@
 """The service overview: how well a service keeps its patients on treatment.
 
-Every figure comes from one SQL query over the patients' rollups
-(`patient_measures`, kept fresh by webapp.adherence.refresh) joined to the
-patients, grouped by medicine, month of fracture and month of enrolment
-together, then summed here into the totals and each breakdown: one pass over
-the patients, a page costs the same whatever their number, and each figure
-equals the pure aggregation of webapp.adherence.measures over the same
-patients (a property test checks it). Patients are always those of the
-service passed in.
+Every figure is a sum of `service_measures` rows (webapp.adherence.overview_rollup,
+rebuilt whenever the patients' rollups are written): one query, a total and a
+sum for each medicine, month of fracture and month of enrolment, over the few
+hundred groups of the service's patients that the filters keep, so a page costs
+the same whatever the number of patients, and each figure equals the pure
+aggregation of webapp.adherence.measures over the same patients (a property
+test checks it). Patients are always those of the service passed in.
 
 - Reply rate: prompts answered of prompts asked, summed over the patients.
 - Adherent: patients with a 12-month PDC of at least 80%, of those with one.
@@ -23,14 +22,14 @@ both are re-exported here, so the pages import one module.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, String, case, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
-from webapp.adherence.facts import KpiResult, Rate
-from webapp.adherence.measures import ADHERENT_PDC
-from webapp.adherence.overview_filters import OverviewFilters, patients_in_scope
+from webapp.adherence.facts import Rate
+from webapp.adherence.overview_filters import OverviewFilters, groups_in_scope
+from webapp.adherence.overview_rollup import KPIS, SUMS
 from webapp.adherence.overview_rows import (
     SORTS,
     OverviewRow,
@@ -38,14 +37,12 @@ from webapp.adherence.overview_rows import (
     kpi_patients,
     overview_rows,
 )
-from webapp.adherence.sql_months import date_month, month_label, uk_month_of_time
-from webapp.models.follow_up import PatientMeasures
-from webapp.models.patients import Patient, PatientStatus
+from webapp.adherence.sql_months import month_label, read_month_key
+from webapp.models.follow_up import ServiceMeasures
+from webapp.models.patients import PatientStatus
 from webapp.models.staff import FlsService
 from webapp.reminders.medicines import MEDICINES
 
-KPIS = (9, 10, 11)
-_COUNTED = (KpiResult.MET, KpiResult.NOT_MET)
 NO_MEDICINE, NO_DATE = "No medicine recorded", "No date recorded"
 
 
@@ -77,61 +74,50 @@ class ServiceOverview:
     computed_at: datetime | None  # the oldest rollup counted: how fresh the figures are
 
 
-# What the one query counts for each (medicine, fracture month, enrolment month): summed
-# again here into the service's totals and each breakdown.
-_COUNTS = ("patients", "answered", "asked", "adherent", "measured", "pdc_sum", "persistent",
-           "known", *(f"kpi_{kpi}_{part}" for kpi in KPIS for part in ("met", "due")),
-           *(f"status_{status}" for status in PatientStatus))  # fmt: skip
-_BREAKDOWNS = ("medicine", "fracture", "enrolment")
+_BREAKDOWNS = ("medicine", "fracture_month", "enrolment_month")
+# What the query sums for each part, in order.
+_COUNTS = (*SUMS, *(f"status_{status}" for status in PatientStatus))
 
 
-def _counted() -> list:
-    """The SQL aggregates, in the order of _COUNTS."""
-    measures = PatientMeasures
-    columns = [
-        func.count(Patient.id), func.coalesce(func.sum(measures.prompts_answered), 0),
-        func.coalesce(func.sum(measures.prompts_asked), 0),
-        func.count(case((measures.pdc_365 >= ADHERENT_PDC, 1))), func.count(measures.pdc_365),
-        func.coalesce(func.sum(measures.pdc_365), 0.0),
-        func.count(case((measures.persistent_12m.is_(True), 1))),
-        func.count(measures.persistent_12m),
-    ]  # fmt: skip
-    for kpi in KPIS:
-        column = getattr(measures, f"kpi_{kpi}")
-        columns += [func.count(case((column == KpiResult.MET, 1))),
-                    func.count(case((column.in_(_COUNTED), 1)))]  # fmt: skip
-    return columns + [func.count(case((Patient.status == status, 1))) for status in PatientStatus]
+def _kept(conditions: list):
+    """The rollup rows the conditions keep, summed by service, medicine and months (status
+    and named nurse summed away): fewer rows for the four sums over them."""
+    groups = ServiceMeasures
+    keys = [groups.fls_service_id, *(getattr(groups, name) for name in _BREAKDOWNS)]
+    sums = [_whole(func.sum(getattr(groups, name)), name).label(name) for name in SUMS]
+    by_status = [_whole(func.sum(case((groups.status == status, groups.patients), else_=0)))
+                 .label(f"status_{status}") for status in PatientStatus]  # fmt: skip
+    return (
+        select(*keys, func.min(groups.oldest_computed_at).label("oldest"), *sums, *by_status)
+        .where(*conditions).group_by(*keys).cte("kept")
+    )  # fmt: skip
+
+
+def _whole(total, name: str = ""):
+    """A sum of counts kept an integer (PostgreSQL would make a sum of sums a decimal)."""
+    return total if name == "pdc_sum" else cast(total, Integer)
 
 
 def _tallies(session: Session, conditions: list, by_service: bool) -> dict:
-    """One query, grouped by (service,) medicine, fracture month and enrolment month; summed
-    here into {(service id or None, "total" or a breakdown, its key): [oldest, *counts]}.
-    The groups number at most medicines x months x months, whatever the patients."""
-    service = [Patient.fls_service_id] if by_service else []
-    keys = [*service, PatientMeasures.medicine, date_month(session, Patient.fracture_date),
-            uk_month_of_time(session, Patient.created_at)]  # fmt: skip
-    rows = session.execute(
-        select(*keys, func.min(PatientMeasures.computed_at), *_counted())
-        .select_from(Patient)
-        .outerjoin(PatientMeasures, PatientMeasures.patient_id == Patient.id)
-        .where(*conditions).group_by(*keys)
-    )  # fmt: skip
+    """One query: the total and each breakdown's groups (for each service, if by_service) of
+    the rollup rows the conditions keep, as {(service id or None, "total" or a breakdown,
+    its key): [oldest, *counts]}."""
+    kept = _kept(conditions)
+    owner = [kept.c.fls_service_id] if by_service else []
+    parts = []
+    for name in ("total", *_BREAKDOWNS):
+        key = cast(null(), String) if name == "total" else kept.c[name]
+        parts.append(
+            select(literal(name), *(owner or [literal(None, Integer)]), key,
+                   func.min(kept.c.oldest),
+                   *(func.coalesce(func.sum(kept.c[count]), 0) for count in _COUNTS))
+            .group_by(*owner, *([] if name == "total" else [key]))
+        )  # fmt: skip
     tallies: dict = {}
-    for row in rows:
-        owner = row[0] if by_service else None
-        groups = dict(zip(_BREAKDOWNS, row[len(service):len(service) + 3], strict=True))
-        oldest, counts = row[len(keys)], row[len(keys) + 1:]
-        for name, key in (("total", None), *groups.items()):
-            _add(tallies.setdefault((owner, name, key), [None, *[0] * len(_COUNTS)]),
-                 oldest, counts)
+    for row in session.execute(union_all(*parts)):
+        name, service_id, key, oldest, counts = row[0], row[1], row[2], row[3], row[4:]
+        tallies[(service_id, name, key)] = [oldest, *counts]
     return tallies
-
-
-def _add(tally: list, oldest: datetime | None, counts) -> None:
-    if oldest is not None and (tally[0] is None or oldest < tally[0]):
-        tally[0] = oldest
-    for place, count in enumerate(counts, start=1):
-        tally[place] += count
 
 
 def _figures(tally: list) -> dict:
@@ -140,9 +126,9 @@ def _figures(tally: list) -> dict:
     measured = counted["measured"]
     return {
         "patients": counted["patients"], "computed_at": tally[0],
-        "replies": Rate(int(counted["answered"]), int(counted["asked"])),
+        "replies": Rate(int(counted["prompts_answered"]), int(counted["prompts_asked"])),
         "adherent": Rate(counted["adherent"], measured),
-        "persistent": Rate(counted["persistent"], counted["known"]),
+        "persistent": Rate(counted["persistent"], counted["persistence_known"]),
         "mean_pdc": float(counted["pdc_sum"]) / measured if measured else None,
         "kpis": {kpi: Rate(counted[f"kpi_{kpi}_met"], counted[f"kpi_{kpi}_due"])
                  for kpi in KPIS},
@@ -196,8 +182,8 @@ def _overview(tallies: dict, breakdowns: dict, owner) -> ServiceOverview:
         replies=totals["replies"], adherent=totals["adherent"], mean_pdc=totals["mean_pdc"],
         persistent=totals["persistent"], kpis=totals["kpis"],
         by_medicine=breakdowns.get((owner, "medicine"), []),
-        by_fracture_month=_sort_months(breakdowns.get((owner, "fracture"), [])),
-        by_enrolment_month=_sort_months(breakdowns.get((owner, "enrolment"), [])),
+        by_fracture_month=_sort_months(breakdowns.get((owner, "fracture_month"), [])),
+        by_enrolment_month=_sort_months(breakdowns.get((owner, "enrolment_month"), [])),
         computed_at=totals["computed_at"],
     )  # fmt: skip
 
@@ -205,8 +191,19 @@ def _overview(tallies: dict, breakdowns: dict, owner) -> ServiceOverview:
 def service_overview(session: Session, service_id: int, filters: OverviewFilters
                      ) -> ServiceOverview:  # fmt: skip
     """The service's figures for the patients the filters keep: one query."""
-    tallies = _tallies(session, patients_in_scope(service_id, filters), by_service=False)
+    tallies = _tallies(session, groups_in_scope(service_id, filters), by_service=False)
     return _overview(tallies, _breakdowns(tallies), None)
+
+
+def first_month(session: Session, service_id: int) -> date | None:
+    """The first day of the earliest month of fracture or enrolment among the service's
+    patients (None: no patients), from their groups: the month lists start there."""
+    months = session.execute(
+        select(func.min(ServiceMeasures.fracture_month), func.min(ServiceMeasures.enrolment_month))
+        .where(ServiceMeasures.fls_service_id == service_id)
+    ).one()  # fmt: skip
+    found = [month for month in months if month]
+    return read_month_key(min(found)) if found else None
 
 
 def services_figures(session: Session) -> list[tuple[FlsService, ServiceOverview]]:
@@ -222,5 +219,6 @@ def services_figures(session: Session) -> list[tuple[FlsService, ServiceOverview
 
 __all__ = [
     "GroupFigures", "OverviewFilters", "OverviewRow", "Rate", "SORTS", "ServiceOverview",
-    "export_rows", "kpi_patients", "overview_rows", "service_overview", "services_figures",
+    "export_rows", "first_month", "kpi_patients", "overview_rows", "service_overview",
+    "services_figures",
 ]  # fmt: skip

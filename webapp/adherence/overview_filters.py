@@ -1,7 +1,10 @@
 """What the nurse narrowed the service overview to, as SQL conditions.
 
-Shared by the figures (webapp.adherence.overview) and the list of patients
-behind them (webapp.adherence.overview_rows), so both count the same patients.
+Read the same way by the figures (webapp.adherence.overview, on the groups of
+`service_measures`) and by the list of patients behind them
+(webapp.adherence.overview_rows, on the patients), so both count the same
+patients: a group's keys are its patients' medicine, status, named nurse and
+months, worked out by the same SQL (webapp.adherence.sql_months).
 """
 
 from dataclasses import dataclass
@@ -9,8 +12,8 @@ from datetime import date
 
 from sqlalchemy import and_
 
-from webapp.adherence.sql_months import next_month, uk_month_bounds
-from webapp.models.follow_up import PatientMeasures
+from webapp.adherence.sql_months import month_key, next_month, uk_month_bounds
+from webapp.models.follow_up import PatientMeasures, ServiceMeasures
 from webapp.models.patients import Patient
 
 
@@ -42,4 +45,19 @@ def patients_in_scope(service_id: int | None, filters: OverviewFilters) -> list:
     if filters.enrolment_month is not None:
         start, end = uk_month_bounds(filters.enrolment_month)
         conditions.append(and_(Patient.created_at >= start, Patient.created_at < end))
+    return conditions
+
+
+def groups_in_scope(service_id: int | None, filters: OverviewFilters) -> list:
+    """The same, as SQL conditions on a service's `service_measures` groups."""
+    groups = ServiceMeasures
+    conditions = [] if service_id is None else [groups.fls_service_id == service_id]
+    for column, value in ((groups.medicine, filters.medicine), (groups.status, filters.status),
+                          (groups.named_nurse_id, filters.named_nurse_id)):  # fmt: skip
+        if value is not None:
+            conditions.append(column == value)
+    for column, month in ((groups.fracture_month, filters.fracture_month),
+                          (groups.enrolment_month, filters.enrolment_month)):  # fmt: skip
+        if month is not None:
+            conditions.append(column == month_key(month))
     return conditions

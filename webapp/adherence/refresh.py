@@ -1,4 +1,5 @@
-"""Keeping the rollups fresh: each patient's `patient_measures` row and `worklist_entry` rows.
+"""Keeping the rollups fresh: each patient's `patient_measures` row and `worklist_entry` rows,
+and their services' `service_measures` (webapp.adherence.overview_rollup).
 
 `refresh_patients` loads the facts of some patients (webapp.adherence.loading),
 runs the pure measures (`summarise`) and writes what they return, in a fixed
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from webapp.adherence.facts import PatientSummary
 from webapp.adherence.loading import load_facts
+from webapp.adherence.overview_rollup import refresh_service_measures
 from webapp.adherence.summary import stored_months, summarise
 from webapp.clock import uk_today
 from webapp.models.follow_up import Contact, PatientMeasures, WorklistEntry
@@ -50,6 +52,7 @@ def refresh_patients(session: Session, patient_ids: Sequence[int], now: datetime
     summaries = [summarise(facts[patient_id], today) for patient_id in sorted(facts)]
     _write_measures(session, summaries, services, now)
     _write_worklist(session, summaries, services, now)
+    refresh_service_measures(session, list(services))
     session.flush()
     return len(summaries)
 

@@ -52,6 +52,12 @@ def month_key(day: date | datetime) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def read_month_key(key: str) -> date:
+    """"2026-03" as its first day, 1 March 2026."""
+    year, month = key.split("-")
+    return date(int(year), int(month), 1)
+
+
 def month_label(key: str) -> str:
     """"2026-03" as a person reads it: "March 2026"."""
     year, month = key.split("-")

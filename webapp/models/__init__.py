@@ -5,6 +5,7 @@ from webapp.models.follow_up import (
     Contact,
     ContactKind,
     PatientMeasures,
+    ServiceMeasures,
     WorklistEntry,
     WorklistHandled,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "ReminderKind",
     "ReminderStatus",
     "Role",
+    "ServiceMeasures",
     "SignInAttempt",
     "SignInLock",
     "SmsMessage",

@@ -77,6 +77,10 @@ class PatientMeasures(Base):
     """
 
     __tablename__ = "patient_measures"
+    # The worklist says how fresh a service's figures are: the oldest of them, read at once.
+    __table_args__ = (
+        Index("ix_patient_measures_service_computed_at", "fls_service_id", "computed_at"),
+    )
 
     patient_id: Mapped[int] = mapped_column(
         ForeignKey("patient.id", ondelete="CASCADE"), primary_key=True
@@ -100,6 +104,45 @@ class PatientMeasures(Base):
     computed_at: Mapped[datetime] = mapped_column(DateTime)
 
     patient: Mapped[Patient] = relationship()
+
+
+class ServiceMeasures(Base):
+    """A service's patients' figures summed over one group of them: those sharing a medicine,
+    a status, a named nurse, a month of fracture and a month of enrolment (UK time).
+
+    The overview's filters and breakdowns are these five, so its figures are sums of a few
+    of these rows, never a pass over every patient. Rebuilt for the whole service whenever
+    its patients' `patient_measures` are written (webapp.adherence.overview_rollup), in the
+    same transaction; None in a key is "none recorded". `oldest_computed_at` is the oldest
+    `patient_measures.computed_at` summed (None while none of them is worked out).
+    """
+
+    __tablename__ = "service_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fls_service_id: Mapped[int] = mapped_column(
+        ForeignKey("fls_service.id", ondelete="CASCADE"), index=True
+    )
+    medicine: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(12))
+    named_nurse_id: Mapped[int | None]  # a staff member's id, not a key: these rows are sums
+    fracture_month: Mapped[str | None] = mapped_column(String(7))  # "YYYY-MM"
+    enrolment_month: Mapped[str] = mapped_column(String(7))
+    patients: Mapped[int]
+    prompts_asked: Mapped[int]
+    prompts_answered: Mapped[int]
+    adherent: Mapped[int]  # PDC at or above the target, of those `measured`
+    measured: Mapped[int]
+    pdc_sum: Mapped[float] = mapped_column(Float)
+    persistent: Mapped[int]  # on treatment at 12 months, of those `persistence_known`
+    persistence_known: Mapped[int]
+    kpi_9_met: Mapped[int]
+    kpi_9_due: Mapped[int]  # met or not met: the indicator's denominator
+    kpi_10_met: Mapped[int]
+    kpi_10_due: Mapped[int]
+    kpi_11_met: Mapped[int]
+    kpi_11_due: Mapped[int]
+    oldest_computed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class WorklistEntry(Base):

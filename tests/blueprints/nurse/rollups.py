@@ -1,8 +1,9 @@
 """Rollup rows for the nurse's pages, written as the measures job leaves them.
 
-The pages read `worklist_entry` and `patient_measures` only, never the dose rows
-behind them, so a page test sets those rows directly to the values the test is
-about (over what enrolment worked out); tests/adherence covers how they are made.
+The pages read `worklist_entry`, `patient_measures` and `service_measures` only,
+never the dose rows behind them, so a page test sets those rows directly to the
+values the test is about (over what enrolment worked out), and sums the
+service's groups again as a refresh does; tests/adherence covers how they are made.
 """
 
 from datetime import date, timedelta
@@ -10,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from webapp.adherence.facts import REASONS, KpiResult, Reason
+from webapp.adherence.overview_rollup import rebuild_service_measures
 from webapp.clock import uk_today, utc_now
 from webapp.models.follow_up import PatientMeasures, WorklistEntry
 
@@ -43,5 +45,7 @@ def add_measures(session, patient, **values) -> PatientMeasures:
     for name, value in (defaults | values).items():
         setattr(measures, name, value)
     session.add(measures)
+    session.flush()
+    rebuild_service_measures(session, [patient.fls_service_id])
     session.commit()
     return measures

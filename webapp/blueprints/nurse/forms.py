@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired, Length, StopValidation
 
 from webapp.adherence.overview import OverviewFilters
+from webapp.adherence.sql_months import read_month_key
 from webapp.forms.widgets import SelectField, TextAreaField, as_select_choices
 from webapp.models.patients import PatientStatus
 from webapp.reminders.medicines import MEDICINES
@@ -113,10 +114,7 @@ def month_choices(today: date, first: date | None = None) -> list[tuple[str, str
 
 def read_month(value: str | None) -> date | None:
     """"2026-03" as 1 March 2026 (only ever a value already checked against the choices)."""
-    if not value:
-        return None
-    year, month = value.split("-")
-    return date(int(year), int(month), 1)
+    return read_month_key(value) if value else None
 
 
 def _label_of(field) -> str:

@@ -7,11 +7,9 @@ fresh the figures are.
 """
 
 import re
-from datetime import date
 
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from webapp.accounts.audit import record_change
 from webapp.adherence import overview as figures
@@ -20,9 +18,8 @@ from webapp.blueprints.nurse.figures import KPI_NAMES, Pages, is_stale, worked_o
 from webapp.blueprints.nurse.forms import OverviewFilterForm
 from webapp.blueprints.nurse.overview_table import COLUMNS, csv_text, row_cells
 from webapp.blueprints.nurse.overview_text import chart_context, definitions, how_worked_out
-from webapp.clock import to_uk, uk_today, utc_now
+from webapp.clock import uk_today, utc_now
 from webapp.extensions import db
-from webapp.models.patients import Patient
 from webapp.patients import queries
 from webapp.patients.audit import log_patient_list_viewed
 from webapp.urls import page_number
@@ -112,19 +109,9 @@ def _filter_form() -> OverviewFilterForm:
     """The filters from the address, checked against their choices (errors shown, not applied)."""
     form = OverviewFilterForm(formdata=request.args)
     form.set_choices(queries.service_nurses(db.session, _service_id()), uk_today(),
-                     _first_month(_service_id()))
+                     figures.first_month(db.session, _service_id()))
     form.validate()
     return form
-
-
-def _first_month(service_id: int) -> date | None:
-    """The earliest fracture or enrolment among the service's patients (None: no patients)."""
-    fractured, enrolled = db.session.execute(
-        select(func.min(Patient.fracture_date), func.min(Patient.created_at))
-        .where(Patient.fls_service_id == service_id)
-    ).one()  # fmt: skip
-    found = [day for day in (fractured, to_uk(enrolled).date() if enrolled else None) if day]
-    return min(found, default=None)
 
 
 def _sort() -> str:
