@@ -59,8 +59,8 @@ IN_FLIGHT = {"sending", "retry"}
 # from the UTC month.
 MONTH_EDGES = [date(2026, 3, 31), date(2026, 10, 31), date(2026, 12, 31), date(2027, 3, 31),
                date(2027, 4, 30), date(2027, 6, 30), date(2026, 9, 30)]  # fmt: skip
-TABLES = ("service_measures", "worklist_handled", "worklist_entry", "patient_measures",
-          "contact", "reminder", "inbound_message", "sms_message", "regimen", "patient")  # fmt: skip
+TABLES = ("service_measures", "worklist_handled", "worklist_entry", "patient_measures", "contact",
+          "reminder", "inbound_message", "sms_message", "regimen", "patient")  # fmt: skip
 
 
 def _moment():
