@@ -3,15 +3,18 @@
 A test that asks for `database` runs twice, once on SQLite and once on a real
 PostgreSQL server the session starts. Every database is built by the
 migrations (`flask db upgrade`), and every table is emptied after each test.
+Each backend's app is built once and reset before every test (tests/shared_apps.py).
 """
 
 import pytest
 from flask_migrate import upgrade
 from hypothesis import settings
 from jinja2 import FileSystemBytecodeCache
+from sqlalchemy import literal, select, union_all
 
 from config import TestConfig
 from tests.postgres_server import PostgresServer
+from tests.shared_apps import SharedApp
 from webapp import create_app
 from webapp.extensions import db
 
@@ -88,21 +91,48 @@ def _template_cache(tmp_path_factory):
     return FileSystemBytecodeCache(str(tmp_path_factory.mktemp("jinja")))
 
 
+@pytest.fixture(scope="session")
+def _shared_apps():
+    """The app each backend's tests reuse (tests/shared_apps.py), closed at the end."""
+    shared = {}
+    yield shared
+    for built in shared.values():
+        built.dispose()
+
+
 @pytest.fixture
-def app(backend, _database_urls, _template_cache):
-    app = create_app(_config_for(_database_urls(backend)))
-    app.jinja_env.bytecode_cache = _template_cache
+def app(backend, _database_urls, _template_cache, _shared_apps):
+    """The app on an empty, migrated database, as if newly built for this test."""
+    shared = _shared_apps.get(backend)
+    if shared is None:
+        shared = SharedApp(_config_for(_database_urls(backend)), _template_cache)
+        _shared_apps[backend] = shared
+    app = shared.reset()
     with app.app_context():
         yield app
         db.session.remove()
         _empty_every_table()
-        db.engine.dispose()
+    if shared.changed():
+        shared.dispose()
+        del _shared_apps[backend]
 
 
 def _empty_every_table() -> None:
+    """Delete every row, touching only the tables that have some.
+
+    Most tests write to a few tables or none; asking first keeps the common
+    case to one read, and an untouched database is never written.
+    """
+    tables = db.metadata.sorted_tables
+    probes = [
+        select(literal(index)).where(select(table).exists())
+        for index, table in enumerate(tables)
+    ]
     with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+        filled = set(connection.scalars(union_all(*probes)))
+        for index in reversed(range(len(tables))):
+            if index in filled:
+                connection.execute(tables[index].delete())
 
 
 @pytest.fixture
