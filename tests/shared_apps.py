@@ -76,9 +76,11 @@ def _shape(app: Flask) -> tuple:
             "url_default_functions", "blueprints", "shell_context_processors",
         )
     )  # fmt: skip
+    # Flask fills this table of defaultdicts with empty entries as it looks handlers up.
     handlers = _frozen({
-        blueprint: {code: dict(by_class) for code, by_class in codes.items()}
+        blueprint: {code: dict(by_class) for code, by_class in codes.items() if by_class}
         for blueprint, codes in app.error_handler_spec.items()
+        if any(codes.values())
     })  # fmt: skip
     return rules, hooks, handlers, tuple(app.cli.commands), tuple(app.url_build_error_handlers)
 
