@@ -6,6 +6,8 @@ migrations (`flask db upgrade`), and every table is emptied after each test.
 Each backend's app is built once and reset before every test (tests/shared_apps.py).
 """
 
+import shutil
+
 import pytest
 from flask_migrate import upgrade
 from hypothesis import settings
@@ -14,6 +16,7 @@ from sqlalchemy import literal, select, union_all
 
 from config import TestConfig
 from tests.postgres_server import PostgresServer
+from tests.scratch import scratch_dir
 from tests.shared_apps import SharedApp
 from webapp import create_app
 from webapp.extensions import db
@@ -50,15 +53,22 @@ def postgres_server():
 
 
 @pytest.fixture(scope="session")
-def _database_urls(tmp_path_factory, request):
+def _scratch():
+    """A directory for the session's SQLite files, in memory when possible (tests/scratch.py)."""
+    path = scratch_dir("bonecheck-tests-")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def _database_urls(_scratch, request):
     """One migrated database per backend, built the first time a test needs it."""
     urls = {}
 
     def url_for(backend: str) -> str:
         if backend not in urls:
             if backend == "sqlite":
-                path = tmp_path_factory.mktemp("sqlite") / "bonecheck.sqlite3"
-                url = f"sqlite:///{path}"
+                url = f"sqlite:///{_scratch / 'bonecheck.sqlite3'}"
             else:
                 url = request.getfixturevalue("postgres_server").create_database("bonecheck")
             _migrate(url)

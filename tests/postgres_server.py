@@ -11,8 +11,9 @@ import pwd
 import shutil
 import socket
 import subprocess
-import tempfile
 from pathlib import Path
+
+from tests.scratch import scratch_dir
 
 
 def _bin_dir() -> Path:
@@ -38,7 +39,7 @@ class PostgresServer:
 
     def __init__(self) -> None:
         self.bin = _bin_dir()
-        self.root = Path(tempfile.mkdtemp(prefix="bonecheck-pg-"))
+        self.root = scratch_dir("bonecheck-pg-")
         self.data = self.root / "data"
         self.port = _free_port()
         # PostgreSQL refuses to run as root; drop to the `postgres` user the package creates.
@@ -57,7 +58,10 @@ class PostgresServer:
             os.chown(self.root, user.pw_uid, user.pw_gid)
         self._run(self.bin / "initdb", "-D", self.data, "-U", "postgres", "-A", "trust",
                   "--no-sync", "-E", "UTF8", "--locale", "C")
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        # A throwaway cluster: nothing needs to survive a crash, so skip the
+        # waits and copies that make a real one durable.
+        durability = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 {durability}"
         self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.root / "server.log",
                   "-o", options, "-w", "start")
 

@@ -55,9 +55,9 @@ def _live_config(database_url: str) -> type[TestConfig]:
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
+def live_app(_scratch):
     """The real app on a fresh SQLite file built by the migrations."""
-    path = tmp_path_factory.mktemp("browser") / "bonecheck.sqlite3"
+    path = _scratch / "browser.sqlite3"
     app = create_app(_live_config(f"sqlite:///{path}"))
     assert app.config.get("WTF_CSRF_ENABLED", True), "the browser tests need CSRF on"
     with app.app_context():
