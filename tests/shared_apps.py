@@ -3,11 +3,12 @@
 Building an app costs about a third of a second (Werkzeug compiles code for
 every URL rule), more than most tests themselves. So the `app` fixture reuses
 one app per backend, and before each test puts back everything a test may
-change on it: the config, `app.extensions`, the Jinja globals and filters, the
-logging set-up, and Flask's "first request served" flag (a fresh app accepts new
-routes and hooks until it serves a request). A test that changes the app's
-shape instead (a new route, hook or error handler) leaves it behind: the next
-test gets a newly built app, so nothing leaks from one test into another.
+change on it: the config, `app.extensions` (its caches emptied), the Jinja
+globals and filters, the logging set-up, and Flask's "first request served"
+flag (a fresh app accepts new routes and hooks until it serves a request). A
+test that changes the app's shape instead (a new route, hook or error handler)
+leaves it behind: the next test gets a newly built app, so nothing leaks from
+one test into another.
 """
 
 import copy
@@ -26,6 +27,12 @@ class SharedApp:
         self.app.jinja_env.bytecode_cache = bytecode_cache
         self._config = copy.deepcopy(dict(self.app.config))
         self._extensions = dict(self.app.extensions)
+        # Extensions kept as plain dicts are caches (webapp/rendering.py's kept HTML):
+        # each test starts with them as a new app has them.
+        self._caches = {
+            name: dict(value) for name, value in self.app.extensions.items()
+            if isinstance(value, dict)
+        }  # fmt: skip
         self._jinja = [dict(table) for table in _jinja_tables(self.app)]
         self._shape = _shape(self.app)
 
@@ -35,6 +42,8 @@ class SharedApp:
         app.config.clear()
         app.config.update(copy.deepcopy(self._config))
         _replace(app.extensions, self._extensions)
+        for name, saved in self._caches.items():
+            _replace(app.extensions[name], saved)
         for table, saved in zip(_jinja_tables(app), self._jinja, strict=True):
             _replace(table, saved)
         init_logging(app)
