@@ -58,7 +58,8 @@ def test_unread_replies_urgent_first_and_marking_one_read(database, service, nur
         ["Margaret Example", "what is this", "Not understood"]]
     database.expire_all()
     assert urgent.read_at is not None
-    assert database.scalars(select(AuditEvent.action)).all()[-1] == "reply.read"
+    latest = select(AuditEvent.action).order_by(AuditEvent.id.desc()).limit(1)
+    assert database.scalar(latest) == "reply.read"
 
 
 def test_another_services_reply_cannot_be_marked_read(database, service, nurse_client):
