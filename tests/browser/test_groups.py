@@ -6,6 +6,7 @@ downloads its calendar file; a nurse cannot reach the admin pages; and axe scans
 every finder and listing-admin page, error states included.
 """
 
+import re
 from datetime import timedelta
 from itertools import count
 from pathlib import Path
@@ -222,3 +223,74 @@ def test_searching_by_a_town_shared_by_several_places_offers_a_choice(page, find
     assert_accessible(page)
     follow_link(page, 'main a[href="/groups/near/NE1"]')
     assert urlsplit(page.url).path == "/groups/near/NE1"
+
+
+def _search(page, typed: str) -> None:
+    """Type a postcode or a place into the finder's box and search, by keyboard."""
+    page.goto("/groups/")
+    type_into(page, "postcode", typed)
+    press_button(page)
+
+
+def test_a_town_that_is_one_place_leads_straight_to_its_results(page, finder_data):
+    _search(page, "Durham")
+    assert urlsplit(page.url).path == "/groups/near/DH1"
+    assert page.locator("h1").inner_text() == "Support groups near DH1"
+    assert re.search(r"We found [1-9]\d* groups? that meets? in person within 25 miles",
+                     page.locator("main").inner_text())  # fmt: skip
+    assert page.locator(".nhsuk-card", has_text="Scan Durham Group").count() == 1
+    assert page.get_by_label("Search again with another postcode").is_visible()
+    assert_accessible(page)
+
+
+def test_a_place_we_do_not_know_says_so_and_keeps_the_search_box(page, finder_data):
+    _search(page, "Nowhereville")
+    assert urlsplit(page.url).path == "/groups/"
+    assert page.locator(".nhsuk-error-message").inner_text().endswith(
+        "Enter a real postcode, like DH1 3LN, or the name of a town or city in the UK, "
+        "like Durham")  # fmt: skip
+    assert page.locator("input[name=postcode]").input_value() == "Nowhereville"
+    assert_accessible(page)
+
+
+@pytest.fixture(scope="module")
+def nearer_service(live_app, finder_data):
+    """A service whose hospital (DH3) is nearer DH2 and NE1 than Durham's, covering only DH3."""
+    with live_app.app_context():
+        details, _ = check_service(
+            {"name": "Scan Birtley FLS (example)", "hospital": "Example Birtley Hospital",
+             "phone": "0191 498 0789", "hospital_district": "DH3",
+             "covered_districts": "DH3"}, TODAY)  # fmt: skip
+        add_service(db.session, details, None)
+        db.session.commit()
+
+
+def _service_cards(page) -> list[str]:
+    """Each Fracture Liaison Service listed, as its card reads, in page order."""
+    return page.locator('main .nhsuk-card:has(dt:text-is("Hospital"))').all_inner_texts()
+
+
+def test_the_service_that_covers_the_district_is_listed_first(page, nearer_service):
+    _search(page, "dh2 1aa")
+    assert urlsplit(page.url).path == "/groups/near/DH2"
+    first = _service_cards(page)[0]
+    assert first.startswith("Scan Durham FLS (example)"), first
+    assert "Covers your postcode district" in first
+    assert "None of the Fracture Liaison Services we know of" not in page.content()
+    assert_accessible(page)
+
+
+def test_where_no_service_covers_the_district_the_nearest_are_shown_with_their_districts(
+        page, nearer_service):  # fmt: skip
+    _search(page, "NE1 4LP")
+    assert urlsplit(page.url).path == "/groups/near/NE1"
+    assert "None of the Fracture Liaison Services we know of covers NE1." in (
+        page.locator("main").inner_text())
+    cards = [" ".join(card.split()) for card in _service_cards(page)]
+    assert all("Does not cover your postcode district" in card for card in cards), cards
+    assert cards[0].startswith("Scan Birtley FLS (example)"), cards
+    assert "Postcode districts covered DH3" in cards[0]
+    assert cards[1].startswith("Scan Durham FLS (example)"), cards
+    assert "Postcode districts covered DH1, DH2" in cards[1]
+    assert_accessible(page)
+
