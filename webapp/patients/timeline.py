@@ -11,8 +11,9 @@ where the next page would start.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from webapp.clock import to_uk, utc_from_uk
@@ -57,8 +58,9 @@ class TimelineEntry:
     flags: tuple[str, ...] = ()
     day_only: bool = False
 
-    @property
+    @cached_property
     def uk_when(self) -> datetime:
+        """`when` in UK time, worked out once: the page reads it for every entry shown."""
         return to_uk(self.when)
 
 
@@ -95,19 +97,29 @@ def _older_until(entries, since: date, until: date, cut_short: bool, patient: Pa
     return since - timedelta(days=1) if enrolled < since else None
 
 
+# Each source's query is built once, with the patient and the window as parameters: building
+# a statement costs more than running it for one patient's page.
+_PATIENT, _START, _END = bindparam("patient_id"), bindparam("start"), bindparam("end")
+_DOSES = (
+    select(Reminder.send_at, Reminder.kind, Reminder.due_on, Reminder.status,
+           Reminder.outcome, Reminder.skip_reason, Reminder.late, Regimen.medicine,
+           SmsMessage.body, SmsMessage.status.label("text_status"))
+    .join(Regimen, Regimen.id == Reminder.regimen_id)
+    .outerjoin(SmsMessage, SmsMessage.id == Reminder.sms_message_id)
+    .where(Reminder.patient_id == _PATIENT, Reminder.kind.in_(DOSE_KINDS),
+           Reminder.status != ReminderStatus.PLANNED,
+           Reminder.send_at >= _START, Reminder.send_at < _END)
+    .order_by(Reminder.send_at.desc(), Reminder.id.desc()).limit(MAX_ENTRIES + 1)
+)  # fmt: skip
+
+
+def _window(patient_id: int, start, end) -> dict:
+    return {"patient_id": patient_id, "start": start, "end": end}
+
+
 def _doses(session, patient_id: int, start: datetime, end: datetime) -> list[TimelineEntry]:
     """The doses the patient was asked about, each with its text and what became of it."""
-    rows = session.execute(
-        select(Reminder.send_at, Reminder.kind, Reminder.due_on, Reminder.status,
-               Reminder.outcome, Reminder.skip_reason, Reminder.late, Regimen.medicine,
-               SmsMessage.body, SmsMessage.status.label("text_status"))
-        .join(Regimen, Regimen.id == Reminder.regimen_id)
-        .outerjoin(SmsMessage, SmsMessage.id == Reminder.sms_message_id)
-        .where(Reminder.patient_id == patient_id, Reminder.kind.in_(DOSE_KINDS),
-               Reminder.status != ReminderStatus.PLANNED,
-               Reminder.send_at >= start, Reminder.send_at < end)
-        .order_by(Reminder.send_at.desc(), Reminder.id.desc()).limit(MAX_ENTRIES + 1)
-    ).all()  # fmt: skip
+    rows = session.execute(_DOSES, _window(patient_id, start, end)).all()
     return [TimelineEntry(
         when=row.send_at, kind="dose", heading=DOSE_HEADINGS.get(row.kind, row.kind),
         words=dose_words(row), who=BY_TEXT if row.outcome in ("taken", "missed") else None,
@@ -115,32 +127,38 @@ def _doses(session, patient_id: int, start: datetime, end: datetime) -> list[Tim
     ) for row in rows]  # fmt: skip
 
 
+_TEXTS_OUT = (
+    select(SmsMessage.claimed_at, SmsMessage.sent_at, SmsMessage.status, SmsMessage.body)
+    .where(SmsMessage.patient_id == _PATIENT, SmsMessage.claimed_at >= _START,
+           SmsMessage.claimed_at < _END,
+           ~select(Reminder.id).where(Reminder.sms_message_id == SmsMessage.id,
+                                      Reminder.kind.in_(DOSE_KINDS)).exists())
+    .order_by(SmsMessage.claimed_at.desc(), SmsMessage.id.desc()).limit(MAX_ENTRIES + 1)
+)  # fmt: skip
+
+
 def _texts_out(session, patient_id: int, start: datetime, end: datetime) -> list[TimelineEntry]:
     """Texts that asked about no dose (a welcome, a booking, a follow-up): a dose's own
     text is on the dose's entry."""
-    about_a_dose = select(Reminder.id).where(Reminder.sms_message_id == SmsMessage.id,
-                                             Reminder.kind.in_(DOSE_KINDS)).exists()
-    rows = session.execute(
-        select(SmsMessage.claimed_at, SmsMessage.sent_at, SmsMessage.status, SmsMessage.body)
-        .where(SmsMessage.patient_id == patient_id, SmsMessage.claimed_at >= start,
-               SmsMessage.claimed_at < end, ~about_a_dose)
-        .order_by(SmsMessage.claimed_at.desc(), SmsMessage.id.desc()).limit(MAX_ENTRIES + 1)
-    ).all()  # fmt: skip
+    rows = session.execute(_TEXTS_OUT, _window(patient_id, start, end)).all()
     return [TimelineEntry(
         when=row.sent_at or row.claimed_at, kind="text_out", heading="Text sent",
         words=text_status(row.status), quoted=row.body,
     ) for row in rows]  # fmt: skip
 
 
+_TEXTS_IN = (
+    select(InboundMessage.received_at, InboundMessage.body, InboundMessage.outcome,
+           InboundMessage.urgent, InboundMessage.read_at, InboundMessage.answer)
+    .where(InboundMessage.patient_id == _PATIENT, InboundMessage.received_at >= _START,
+           InboundMessage.received_at < _END)
+    .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+    .limit(MAX_ENTRIES + 1)
+)  # fmt: skip
+
+
 def _texts_in(session, patient_id: int, start: datetime, end: datetime) -> list[TimelineEntry]:
-    rows = session.execute(
-        select(InboundMessage.received_at, InboundMessage.body, InboundMessage.outcome,
-               InboundMessage.urgent, InboundMessage.read_at, InboundMessage.answer)
-        .where(InboundMessage.patient_id == patient_id, InboundMessage.received_at >= start,
-               InboundMessage.received_at < end)
-        .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
-        .limit(MAX_ENTRIES + 1)
-    ).all()  # fmt: skip
+    rows = session.execute(_TEXTS_IN, _window(patient_id, start, end)).all()
     return [TimelineEntry(
         when=row.received_at, kind="text_in", heading="Text received", words=reply_words(row),
         who=BY_TEXT, quoted=row.body,
@@ -149,17 +167,20 @@ def _texts_in(session, patient_id: int, start: datetime, end: datetime) -> list[
     ) for row in rows]  # fmt: skip
 
 
+_CONTACTS = (
+    select(Contact.kind, Contact.happened_on, Contact.note, Contact.recorded_at,
+           Regimen.medicine, StaffMember.full_name)
+    .outerjoin(Regimen, Regimen.id == Contact.regimen_id)
+    .outerjoin(StaffMember, StaffMember.id == Contact.recorded_by_id)
+    .where(Contact.patient_id == _PATIENT, Contact.happened_on >= _START,
+           Contact.happened_on < _END)
+    .order_by(Contact.happened_on.desc(), Contact.id.desc()).limit(MAX_ENTRIES + 1)
+)  # fmt: skip
+
+
 def _contacts(session, patient_id: int, start: datetime, end: datetime) -> list[TimelineEntry]:
     since, until = to_uk(start).date(), to_uk(end).date()
-    rows = session.execute(
-        select(Contact.kind, Contact.happened_on, Contact.note, Contact.recorded_at,
-               Regimen.medicine, StaffMember.full_name)
-        .outerjoin(Regimen, Regimen.id == Contact.regimen_id)
-        .outerjoin(StaffMember, StaffMember.id == Contact.recorded_by_id)
-        .where(Contact.patient_id == patient_id, Contact.happened_on >= since,
-               Contact.happened_on < until)
-        .order_by(Contact.happened_on.desc(), Contact.id.desc()).limit(MAX_ENTRIES + 1)
-    ).all()  # fmt: skip
+    rows = session.execute(_CONTACTS, _window(patient_id, since, until)).all()
     return [_contact_entry(row) for row in rows]
 
 
@@ -174,33 +195,40 @@ def _contact_entry(row) -> TimelineEntry:
     )
 
 
+_HANDLED = (
+    select(WorklistHandled.reason, WorklistHandled.note, WorklistHandled.handled_at,
+           StaffMember.full_name)
+    .outerjoin(StaffMember, StaffMember.id == WorklistHandled.handled_by_id)
+    .where(WorklistHandled.patient_id == _PATIENT, WorklistHandled.handled_at >= _START,
+           WorklistHandled.handled_at < _END)
+    .order_by(WorklistHandled.handled_at.desc(), WorklistHandled.id.desc())
+    .limit(MAX_ENTRIES + 1)
+)  # fmt: skip
+
+
 def _handled(session, patient_id: int, start: datetime, end: datetime) -> list[TimelineEntry]:
-    rows = session.execute(
-        select(WorklistHandled.reason, WorklistHandled.note, WorklistHandled.handled_at,
-               StaffMember.full_name)
-        .outerjoin(StaffMember, StaffMember.id == WorklistHandled.handled_by_id)
-        .where(WorklistHandled.patient_id == patient_id, WorklistHandled.handled_at >= start,
-               WorklistHandled.handled_at < end)
-        .order_by(WorklistHandled.handled_at.desc(), WorklistHandled.id.desc())
-        .limit(MAX_ENTRIES + 1)
-    ).all()  # fmt: skip
+    rows = session.execute(_HANDLED, _window(patient_id, start, end)).all()
     return [TimelineEntry(
         when=row.handled_at, kind="handled", heading="Marked as handled",
         words=handled_words(row.reason), who=row.full_name, quoted=row.note,
     ) for row in rows]  # fmt: skip
 
 
+_CHANGES = (
+    select(AuditEvent.occurred_at, AuditEvent.action, AuditEvent.after,
+           AuditEvent.actor_id, StaffMember.full_name)
+    .outerjoin(StaffMember, StaffMember.id == AuditEvent.actor_id)
+    .where(AuditEvent.entity_type == Patient.__tablename__,
+           AuditEvent.entity_id == bindparam("patient_id", type_=AuditEvent.entity_id.type),
+           AuditEvent.action.in_(list(CHANGE_HEADINGS)),
+           AuditEvent.occurred_at >= _START, AuditEvent.occurred_at < _END)
+    .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(MAX_ENTRIES + 1)
+)  # fmt: skip
+
+
 def _changes(session, patient_id: int, start: datetime, end: datetime) -> list[TimelineEntry]:
-    rows = session.execute(
-        select(AuditEvent.occurred_at, AuditEvent.action, AuditEvent.after,
-               AuditEvent.actor_id, StaffMember.full_name)
-        .outerjoin(StaffMember, StaffMember.id == AuditEvent.actor_id)
-        .where(AuditEvent.entity_type == Patient.__tablename__,
-               AuditEvent.entity_id == str(patient_id),
-               AuditEvent.action.in_(list(CHANGE_HEADINGS)),
-               AuditEvent.occurred_at >= start, AuditEvent.occurred_at < end)
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(MAX_ENTRIES + 1)
-    ).all()  # fmt: skip
+    # The audit log names its entities by text (webapp.accounts.audit).
+    rows = session.execute(_CHANGES, _window(str(patient_id), start, end)).all()
     return [TimelineEntry(
         when=row.occurred_at, kind="change", heading=CHANGE_HEADINGS[row.action],
         words=change_words(row.action, row.after or {}), who=_changed_by(row),
