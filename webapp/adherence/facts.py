@@ -11,6 +11,7 @@ stored in `worklist_entry`.
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,11 @@ class RegimenFacts:
     daily_texts: bool = False
 
 
-@dataclass(frozen=True)
-class PromptFacts:
-    """One reminder (a webapp.models.reminders.Reminder) and what became of it."""
+class PromptFacts(NamedTuple):
+    """One reminder (a webapp.models.reminders.Reminder) and what became of it.
+
+    A named tuple rather than a dataclass, as ReplyFacts: a service has a million, made on
+    every refresh, and a tuple is made several times faster."""
 
     id: int
     regimen_id: int
@@ -42,8 +45,7 @@ class PromptFacts:
     outcome: str | None  # taken, missed, no_response, or None while unanswered
 
 
-@dataclass(frozen=True)
-class ReplyFacts:
+class ReplyFacts(NamedTuple):
     """One text from the patient (an InboundMessage)."""
 
     id: int
