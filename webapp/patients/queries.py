@@ -50,13 +50,31 @@ def regimen_for_nurse(
 
 def patient_list_query(nurse: StaffMember) -> Select:
     """The nurse's service's patients by last name, for a paginated list (none for others)."""
+    return select(Patient).where(_in_service(nurse)).order_by(*_BY_NAME).options(
+        selectinload(Patient.regimens))
+
+
+def patient_list_ids(nurse: StaffMember) -> Select:
+    """The ids of `patient_list_query`'s patients, in its order, for a page of the list.
+
+    A page of ids is sorted from the name columns alone, several times faster than
+    sorting whole rows for a service of thousands; `patients_by_id` then reads the page's."""
+    return select(Patient.id).where(_in_service(nurse)).order_by(*_BY_NAME)
+
+
+def patients_by_id(session: Session, ids: list[int]) -> list[Patient]:
+    """These patients, with their regimens, in the order of `ids`."""
+    found = {patient.id: patient for patient in session.scalars(
+        select(Patient).where(Patient.id.in_(ids)).options(selectinload(Patient.regimens)))}
+    return [found[patient_id] for patient_id in ids if patient_id in found]
+
+
+_BY_NAME = (func.lower(Patient.last_name), func.lower(Patient.first_name), Patient.id)
+
+
+def _in_service(nurse: StaffMember):
     service_id = nurse_service_id(nurse)
-    return (
-        select(Patient)
-        .where(Patient.fls_service_id == (service_id if service_id is not None else -1))
-        .order_by(func.lower(Patient.last_name), func.lower(Patient.first_name), Patient.id)
-        .options(selectinload(Patient.regimens))
-    )
+    return Patient.fls_service_id == (service_id if service_id is not None else -1)
 
 
 def search_patients(session: Session, nurse: StaffMember, typed: str) -> list[Patient]:

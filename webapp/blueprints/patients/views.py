@@ -89,9 +89,9 @@ def patient_list():
         page, more = None, len(found) > queries.MAX_SEARCH_RESULTS
         found = found[: queries.MAX_SEARCH_RESULTS]
     else:
-        page = db.paginate(queries.patient_list_query(_nurse()), per_page=PATIENTS_PER_PAGE,
+        page = db.paginate(queries.patient_list_ids(_nurse()), per_page=PATIENTS_PER_PAGE,
                            max_per_page=PATIENTS_PER_PAGE)  # fmt: skip
-        found, more = page.items, False
+        found, more = queries.patients_by_id(db.session, list(page.items)), False
     log_patient_list_viewed(db.session, _nurse(), [patient.id for patient in found], utc_now(),
                             searched=bool(searched))  # fmt: skip
     return _render("patients/list.html", form=form, page=page, patients=found,
