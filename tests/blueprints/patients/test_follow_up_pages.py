@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select
 
 from tests.accounts.factories import create_fls_service, create_staff_member, sign_in
 from tests.pages import csrf_token, error_messages, get_page, post_form, submit
@@ -17,7 +17,7 @@ from webapp.adherence.refresh import refresh_patients
 from webapp.blueprints.patients.follow_up import CHANGED_SINCE
 from webapp.clock import utc_now
 from webapp.extensions import db
-from webapp.models.follow_up import Contact, WorklistHandled
+from webapp.models.follow_up import Contact, PatientMeasures, WorklistHandled
 from webapp.models.staff import Role
 
 # Midday in June, UK summer time: every date the tests work out is the same wherever the
@@ -77,6 +77,24 @@ def test_the_page_shows_the_reasons_chart_figures_and_timeline(client, nurse, pa
     quoted = [p.get_text() for p in page.select(".bonecheck-timeline__quoted")]
     assert "“<i>Done</i> & dusted”" in quoted  # the patient's words as text, escaped
     assert not page.select(".bonecheck-timeline i")
+
+
+def test_a_patient_not_yet_worked_out_has_no_chart_and_the_page_says_so(client, database,
+                                                                         nurse):
+    fresh = create_patient(database, nurse.fls_service, nurse, first_name="Nell")
+    # Enrolling works the figures out at once; a rollup lost or not yet made is shown so.
+    database.execute(delete(PatientMeasures).where(PatientMeasures.patient_id == fresh.id))
+    database.commit()
+    page = get_page(client, f"/patients/{fresh.id}")
+    assert not page.select("svg.bonecheck-chart")
+    assert "The figures have not been worked out yet" in page.get_text()
+
+    refresh_patients(database, [fresh.id], utc_now())
+    database.commit()
+    page = get_page(client, f"/patients/{fresh.id}")
+    assert page.select("svg.bonecheck-chart") and len(page.select("details table tbody tr")) == 12
+    assert "Figures worked out at 12:00 on 10 June 2026 (UK time), the chart's included" in \
+        page.get_text(" ")  # fmt: skip
 
 
 def test_a_contact_is_recorded_and_shown_on_the_timeline(client, database, nurse, patient):
