@@ -166,3 +166,23 @@ def test_a_date_field_is_a_fieldset_of_three_labelled_numeric_boxes(app):
     ]
     ids = [element["id"] for element in page.find_all(id=True)]
     assert len(ids) == len(set(ids))
+
+
+def test_an_empty_box_drawn_once_is_the_box_drawn_every_time(app):
+    with app.test_request_context():
+        form = ExampleForm(formdata=None)
+        drawn = str(form.name(label="Search again"))
+        kept = [str(form.name(label="Search again", once=True)) for _ in range(2)]
+    assert kept == [drawn, drawn]
+    assert len(app.extensions["bonecheck_kept_parts"]) == 1
+
+
+def test_a_typed_value_or_an_error_is_never_kept(app):
+    with app.test_request_context(method="POST", data={"name": "DH1 3LN"}):
+        typed = str(ExampleForm().name(once=True))
+    with app.test_request_context(method="POST", data={"name": ""}):
+        form = ExampleForm()
+        form.name.errors = ["Enter your postcode"]
+        with_error = str(form.name(once=True))
+    assert 'value="DH1 3LN"' in typed and "Enter your postcode" in with_error
+    assert app.extensions["bonecheck_kept_parts"] == {}

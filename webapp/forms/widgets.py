@@ -15,6 +15,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import Length, StopValidation
 
 from webapp.forms.dates import DATE_PARTS, DateInputError, read_date, typed_in_box
+from webapp.rendering import drawn_once
 from webapp.text_checks import LONGEST_TEXT, text_problem
 
 MACROS = {
@@ -73,11 +74,19 @@ class NHSInput:
         return {"type": self.input_type, "value": field._value()}
 
     def __call__(self, field, **options):
+        """The field's HTML. With `once=True`, an empty box with no error (the same for
+        everyone) is drawn once and kept (webapp/rendering.py); a typed value never is."""
         options = {**self.defaults, **options}
+        once = options.pop("once", False)
         label = _label(field, options)
         params = _common_params(field, options)
         params.update(label=label, **self.field_params(field))
         params.update(options)
+        if once and not field.errors and not params.get("value"):
+            try:
+                return drawn_once(*MACROS[self.component], params)
+            except TypeError:
+                pass  # not plain values: drawn below, as any other field
         return render_macro(self.component, params)
 
 

@@ -24,7 +24,7 @@ from webapp.postcodes import (
     haversine_miles,
     is_known_district,
 )
-from webapp.postcodes.districts import district_centre
+from webapp.postcodes.districts import district_centre, known_centre
 
 # The distances a person can choose, in miles; the first search uses the default.
 DISTANCE_CHOICES = (10, 25, 50, 100)
@@ -227,7 +227,7 @@ def _nearest_services(session: Session, centre: DistrictCentre) -> list[FoundSer
 
 
 def _hospital_miles(centre: DistrictCentre | None, hospital_district: str) -> float | None:
-    if centre is None or not is_known_district(hospital_district):
+    hospital = None if centre is None else known_centre(hospital_district)
+    if hospital is None:
         return None
-    hospital = district_centre(hospital_district)
     return haversine_miles(centre.latitude, centre.longitude, hospital.latitude, hospital.longitude)

@@ -51,6 +51,12 @@ def district_centre(text: str) -> DistrictCentre:
         raise UnknownDistrictError(district) from None
 
 
+def known_centre(district: str) -> DistrictCentre | None:
+    """The centre of a district already in canonical form (`DH1`, as stored), or None if the
+    table lacks it: no parsing, for loops over stored districts."""
+    return _centres().get(district)
+
+
 def district_count() -> int:
     """How many districts the table holds (2,995 for the May 2025 data)."""
     return len(_centres())
