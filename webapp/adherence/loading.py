@@ -153,7 +153,11 @@ def _prompts(session: Session, ids: list[int], today: date) -> dict[int, list[Pr
     rows = session.execute(
         select(Reminder.patient_id, Reminder.id, Reminder.regimen_id, Reminder.kind,
                Reminder.due_on, _went_at(), Reminder.status, Reminder.outcome)
-        .outerjoin(SmsMessage, SmsMessage.id == Reminder.sms_message_id)
+        # A text carries reminders of its own patient only (webapp.reminders.claiming): saying
+        # so lets PostgreSQL read these patients' texts by index rather than hash every text
+        # of every patient for each batch.
+        .outerjoin(SmsMessage, (SmsMessage.id == Reminder.sms_message_id)
+                   & SmsMessage.patient_id.in_(ids))
         .where(Reminder.patient_id.in_(ids),
                (Reminder.status != ReminderStatus.PLANNED) | (Reminder.due_on <= today))
         .order_by(Reminder.id)
