@@ -164,14 +164,23 @@ class Client:
         self.cookie = ""
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
-        """Send one request; return the status, the Location header and the body."""
+        """Send one request; return the status, the Location header and the body.
+
+        gunicorn closes a keep-alive connection left idle for 5 seconds (gunicorn.conf.py),
+        which a turn of slow pages on a busy machine can outlast: as a browser does, the
+        request is then sent again once on a new connection."""
         headers = {"Cookie": self.cookie} if self.cookie else {}
         body = None
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         page = response.read().decode()
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
