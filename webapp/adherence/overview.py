@@ -21,6 +21,7 @@ The filters live in webapp.adherence.overview_filters and the list of patients
 both are re-exported here, so the pages import one module.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -28,7 +29,7 @@ from sqlalchemy import Integer, String, case, cast, func, literal, null, select,
 from sqlalchemy.orm import Session
 
 from webapp.adherence.facts import Rate
-from webapp.adherence.overview_filters import OverviewFilters, groups_in_scope
+from webapp.adherence.overview_filters import OverviewFilters, group_values, groups_in_scope
 from webapp.adherence.overview_rollup import KPIS, SUMS
 from webapp.adherence.overview_rows import (
     SORTS,
@@ -98,11 +99,12 @@ def _whole(total, name: str = ""):
     return total if name == "pdc_sum" else cast(total, Integer)
 
 
-def _tallies(session: Session, conditions: list, by_service: bool) -> dict:
-    """One query: the total and each breakdown's groups (for each service, if by_service) of
-    the rollup rows the conditions keep, as {(service id or None, "total" or a breakdown,
-    its key): [oldest, *counts]}."""
-    kept = _kept(conditions)
+@functools.cache
+def _figures_query(by_service: bool):
+    """The one query: the total and each breakdown's groups (for each service, if
+    by_service) of the rollup rows the filters keep. Built once: the filters are its
+    parameters (webapp.adherence.overview_filters.group_values)."""
+    kept = _kept(groups_in_scope())
     owner = [kept.c.fls_service_id] if by_service else []
     parts = []
     for name in ("total", *_BREAKDOWNS):
@@ -113,8 +115,14 @@ def _tallies(session: Session, conditions: list, by_service: bool) -> dict:
                    *(func.coalesce(func.sum(kept.c[count]), 0) for count in _COUNTS))
             .group_by(*owner, *([] if name == "total" else [key]))
         )  # fmt: skip
+    return union_all(*parts)
+
+
+def _tallies(session: Session, values: dict, by_service: bool) -> dict:
+    """The query's rows as {(service id or None, "total" or a breakdown, its key):
+    [oldest, *counts]}."""
     tallies: dict = {}
-    for row in session.execute(union_all(*parts)):
+    for row in session.execute(_figures_query(by_service), values):
         name, service_id, key, oldest, counts = row[0], row[1], row[2], row[3], row[4:]
         tallies[(service_id, name, key)] = [oldest, *counts]
     return tallies
@@ -191,7 +199,7 @@ def _overview(tallies: dict, breakdowns: dict, owner) -> ServiceOverview:
 def service_overview(session: Session, service_id: int, filters: OverviewFilters
                      ) -> ServiceOverview:  # fmt: skip
     """The service's figures for the patients the filters keep: one query."""
-    tallies = _tallies(session, groups_in_scope(service_id, filters), by_service=False)
+    tallies = _tallies(session, group_values(service_id, filters), by_service=False)
     return _overview(tallies, _breakdowns(tallies), None)
 
 
@@ -212,7 +220,7 @@ def services_figures(session: Session) -> list[tuple[FlsService, ServiceOverview
     Three queries whatever the number of services and patients: the services (and their
     districts, which the model loads with them), and the figures."""
     services = session.scalars(select(FlsService).order_by(FlsService.name, FlsService.id)).all()
-    tallies = _tallies(session, [], by_service=True)
+    tallies = _tallies(session, group_values(None, OverviewFilters()), by_service=True)
     breakdowns = _breakdowns(tallies)
     return [(service, _overview(tallies, breakdowns, service.id)) for service in services]
 

@@ -10,7 +10,7 @@ months, worked out by the same SQL (webapp.adherence.sql_months).
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_
+from sqlalchemy import and_, bindparam, or_
 
 from webapp.adherence.sql_months import month_key, next_month, uk_month_bounds
 from webapp.models.follow_up import PatientMeasures, ServiceMeasures
@@ -48,16 +48,31 @@ def patients_in_scope(service_id: int | None, filters: OverviewFilters) -> list:
     return conditions
 
 
-def groups_in_scope(service_id: int | None, filters: OverviewFilters) -> list:
-    """The same, as SQL conditions on a service's `service_measures` groups."""
-    groups = ServiceMeasures
-    conditions = [] if service_id is None else [groups.fls_service_id == service_id]
-    for column, value in ((groups.medicine, filters.medicine), (groups.status, filters.status),
-                          (groups.named_nurse_id, filters.named_nurse_id)):  # fmt: skip
-        if value is not None:
-            conditions.append(column == value)
-    for column, month in ((groups.fracture_month, filters.fracture_month),
-                          (groups.enrolment_month, filters.enrolment_month)):  # fmt: skip
-        if month is not None:
-            conditions.append(column == month_key(month))
-    return conditions
+# The same filters on a service's `service_measures` groups, each a parameter that None
+# leaves unapplied: the overview's one query is then built once and sent with the values.
+_ON_GROUPS = {
+    "service_id": ServiceMeasures.fls_service_id, "medicine": ServiceMeasures.medicine,
+    "status": ServiceMeasures.status, "named_nurse_id": ServiceMeasures.named_nurse_id,
+    "fracture_month": ServiceMeasures.fracture_month,
+    "enrolment_month": ServiceMeasures.enrolment_month,
+}  # fmt: skip
+
+
+def groups_in_scope() -> list:
+    """SQL conditions on `service_measures` with a parameter for each filter (and the
+    service); `group_values` gives their values."""
+    return [or_(bindparam(name, type_=column.type).is_(None),
+                column == bindparam(name, type_=column.type))
+            for name, column in _ON_GROUPS.items()]  # fmt: skip
+
+
+def group_values(service_id: int | None, filters: OverviewFilters) -> dict:
+    """The parameters of `groups_in_scope` for a service (every one if None) and the
+    filters: a group's months are "YYYY-MM" keys, the enrolment's in UK time."""
+    def month(day: date | None) -> str | None:
+        return month_key(day) if day is not None else None
+
+    return {"service_id": service_id, "medicine": filters.medicine, "status": filters.status,
+            "named_nurse_id": filters.named_nurse_id,
+            "fracture_month": month(filters.fracture_month),
+            "enrolment_month": month(filters.enrolment_month)}  # fmt: skip
