@@ -3,13 +3,15 @@
 An item is open while no nurse has marked its cause handled (a `worklist_handled`
 row with the same patient, reason and cause_key). Patients come most urgent
 first: by their most urgent open item, then by how long that item has stood
-(the oldest `since` first), then by id so pages never overlap. A page costs three
-queries whatever the number of patients: the count and the freshness, the page
-of patients, and their items.
+(the oldest `since` first), then by id so pages never overlap. A page costs one
+query whatever the number of patients: the page of patients with all their
+items, the count and the freshness (two for an empty list or a page past its
+end, whose count needs a query of its own).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import groupby
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -75,59 +77,61 @@ def worklist_page(
     figures were worked out (the oldest of the service's rollups; None before any)."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    entries = _open_entries(service_id, named_nurse_id).subquery()
-    oldest = (select(func.min(PatientMeasures.computed_at))
-              .where(PatientMeasures.fls_service_id == service_id).scalar_subquery())  # fmt: skip
-    total, as_of = session.execute(
-        select(func.count(func.distinct(entries.c.patient_id)), oldest)
-    ).one()  # fmt: skip
-    patients = session.execute(_page_query(entries, page, per_page)).all()
-    items = _items_by_patient(session, service_id, [row.patient_id for row in patients])
-    rows = [
-        WorklistRow(patient_id=row.patient_id, name=f"{row.first_name} {row.last_name}",
-                    nhs_number=row.nhs_number, named_nurse=row.named_nurse,
-                    items=tuple(items.get(row.patient_id, ())))
-        for row in patients
-    ]  # fmt: skip
+    found = session.execute(_page_query(service_id, named_nurse_id, page, per_page)).all()
+    if found:
+        total, as_of = found[0].total, found[0].as_of
+    else:  # an empty list, or a page past its end: the count needs a query of its own
+        entries = _open_entries(service_id, named_nurse_id).subquery()
+        total, as_of = session.execute(
+            select(func.count(func.distinct(entries.c.patient_id)), _oldest(service_id))
+        ).one()  # fmt: skip
+    rows = []
+    for _, items in groupby(found, key=lambda row: row.patient_id):
+        first, *others = items
+        rows.append(WorklistRow(patient_id=first.patient_id,
+                                name=f"{first.first_name} {first.last_name}",
+                                nhs_number=first.nhs_number, named_nurse=first.named_nurse,
+                                items=tuple(_item(row) for row in (first, *others))))  # fmt: skip
     return rows, total, as_of
 
 
-def _page_query(entries, page: int, per_page: int):
-    """Each patient's lead item (most urgent, then oldest), ordered, one page of them; only
-    then the page's patients are read, so the names of the others are never touched. The
-    patient's own service is checked again as they are read, so a patient who moved service
-    since the rollups were written is never shown to the old one."""
+def _oldest(service_id: int):
+    """SQL: when the service's oldest rollup was worked out."""
+    return (select(func.min(PatientMeasures.computed_at))
+            .where(PatientMeasures.fls_service_id == service_id).scalar_subquery())  # fmt: skip
+
+
+def _page_query(service_id: int, named_nurse_id: int | None, page: int, per_page: int):
+    """One statement for the page. Each patient's lead item (most urgent, then oldest)
+    ranks them; one page of them is chosen, and only then are their names and every open
+    item of theirs read (a row an item), with the number of patients on the list and the
+    freshness alongside. The patient's own service is checked again as they are read, so a
+    patient who moved service since the rollups were written is never shown to the old one."""
+    entries = _open_entries(service_id, named_nurse_id).subquery()
     place = func.row_number().over(
         partition_by=entries.c.patient_id, order_by=(entries.c.urgency, entries.c.since)
     ).label("place")
     ranked = select(entries, place).subquery()
-    leads = (
-        select(ranked.c.patient_id, ranked.c.fls_service_id, ranked.c.urgency, ranked.c.since)
-        .where(ranked.c.place == 1)
-        .order_by(ranked.c.urgency, ranked.c.since, ranked.c.patient_id)
-        .limit(per_page).offset((page - 1) * per_page)
-        .subquery()
-    )  # fmt: skip
+    leads = (select(ranked.c.patient_id, ranked.c.fls_service_id, ranked.c.urgency,
+                    ranked.c.since).where(ranked.c.place == 1).cte("leads"))  # fmt: skip
+    order = (leads.c.urgency, leads.c.since, leads.c.patient_id)
+    chosen = select(leads).order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    chosen = chosen.subquery()
+    items = _items_query(service_id).order_by(None).subquery()
     return (
-        select(leads.c.patient_id, Patient.first_name, Patient.last_name, Patient.nhs_number,
-               StaffMember.full_name.label("named_nurse"))
-        .join(Patient, (Patient.id == leads.c.patient_id)
-              & (Patient.fls_service_id == leads.c.fls_service_id))
+        select(chosen.c.patient_id, Patient.first_name, Patient.last_name, Patient.nhs_number,
+               StaffMember.full_name.label("named_nurse"), items.c.reason, items.c.urgency,
+               items.c.cause_key, items.c.detail, items.c.since,
+               select(func.count()).select_from(leads).scalar_subquery().label("total"),
+               _oldest(service_id).label("as_of"))
+        .select_from(chosen)
+        .join(Patient, (Patient.id == chosen.c.patient_id)
+              & (Patient.fls_service_id == chosen.c.fls_service_id))
         .outerjoin(StaffMember, StaffMember.id == Patient.named_nurse_id)
-        .order_by(leads.c.urgency, leads.c.since, leads.c.patient_id)
+        .join(items, items.c.patient_id == chosen.c.patient_id)
+        .order_by(chosen.c.urgency, chosen.c.since, chosen.c.patient_id, items.c.urgency,
+                  items.c.since, items.c.reason)
     )  # fmt: skip
-
-
-def _items_by_patient(session: Session, service_id: int, patient_ids: list[int]
-                      ) -> dict[int, list[WorklistItem]]:  # fmt: skip
-    if not patient_ids:
-        return {}
-    rows = session.execute(_items_query(service_id).where(
-        WorklistEntry.patient_id.in_(patient_ids)))
-    items: dict[int, list[WorklistItem]] = {}
-    for row in rows:
-        items.setdefault(row.patient_id, []).append(_item(row))
-    return items
 
 
 def _items_query(service_id: int):
