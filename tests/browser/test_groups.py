@@ -136,11 +136,9 @@ def finder_data(live_app):
         group = create_group(db.session, reference="scan-durham", name="Scan Durham Group",
                              **dates)  # fmt: skip
         create_group(db.session, **online_values(reference="scan-online", **dates))
-        details, _ = check_service(
-            {"name": "Scan Durham FLS (example)", "hospital": "Example Hospital",
-             "phone": "0191 498 0456", "hospital_district": "DH1",
-             "covered_districts": "DH1 DH2"}, TODAY)  # fmt: skip
-        add_service(db.session, details, None)
+        _add_service({"name": "Scan Durham FLS (example)", "hospital": "Example Hospital",
+                      "phone": "0191 498 0456", "hospital_district": "DH1",
+                      "covered_districts": "DH1 DH2"})  # fmt: skip
         db.session.commit()
         return {"group_id": group.id}
 
@@ -257,12 +255,16 @@ def test_a_place_we_do_not_know_says_so_and_keeps_the_search_box(page, finder_da
 def nearer_service(live_app, finder_data):
     """A service whose hospital (DH3) is nearer DH2 and NE1 than Durham's, covering only DH3."""
     with live_app.app_context():
-        details, _ = check_service(
-            {"name": "Scan Birtley FLS (example)", "hospital": "Example Birtley Hospital",
-             "phone": "0191 498 0789", "hospital_district": "DH3",
-             "covered_districts": "DH3"}, TODAY)  # fmt: skip
-        add_service(db.session, details, None)
+        _add_service({"name": "Scan Birtley FLS (example)", "hospital": "Example Birtley Hospital",
+                      "phone": "0191 498 0789", "hospital_district": "DH3",
+                      "covered_districts": "DH3"})  # fmt: skip
         db.session.commit()
+
+
+def _add_service(values: dict) -> None:
+    """A Fracture Liaison Service added as an admin's checked entry would be."""
+    details, _ = check_service(values, TODAY)
+    add_service(db.session, details, None)
 
 
 def _service_cards(page) -> list[str]:
