@@ -39,7 +39,7 @@ Hip bins (0.5 wide, the 21st is 10 and over): 4, 1, 2, 1, 1, 1, 1, 1, 1, 0 (x9 t
 
 import numpy as np
 
-from webapp.risk.report import CutOffs, ScoredColumns
+from webapp.risk.report import CutOffs, ReportTally, ScoredColumns
 
 CUT_OFFS = CutOffs(major_osteoporotic=10.0, hip=3.0)
 
@@ -76,3 +76,27 @@ def columns_of(people, with_treatment: bool = True) -> ScoredColumns:
         previous_fracture=np.array(previous, dtype=bool),
         on_bone_treatment=np.array(treated, dtype=np.int8) if with_treatment else None,
     )
+
+
+# Refusal reasons exactly as webapp/risk/practice_list.py and profile.py write them.
+REFUSALS = [
+    "age must be a whole number from 30 to 100 years; got 29.",
+    "age must be a whole number from 30 to 100 years; got 'Smith'.",
+    "sex must be F or M (female or male); got 'X'.",
+    "sex must be F or M (female or male); got ''.",
+    "This row has 7 values but the header has 9.",
+    "No BMI, and no height_cm and weight_kg to work it out from.",
+    "A BMI of 250.0 is not plausible (expected 10 to 100 kg/m²): check the height is in "
+    "centimetres and the weight in kilograms.",
+    "falls must be yes or no (1/0, yes/no, y/n, true/false); got 'maybe'.",
+]
+
+
+def hundred_times() -> ReportTally:
+    """The hand-worked list and refusals 100 times over (1,600 people scored, 800 refused),
+    so that no count is too small to show."""
+    tally = ReportTally(CUT_OFFS)
+    for _ in range(100):
+        tally.add_scored(columns_of(PEOPLE))
+        tally.add_refused(REFUSALS)
+    return tally

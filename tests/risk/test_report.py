@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.risk.report_list import CUT_OFFS, PEOPLE, columns_of
+from tests.risk.report_list import CUT_OFFS, PEOPLE, REFUSALS, columns_of, hundred_times
 from webapp.risk.refusals import OTHER, reason_group
 from webapp.risk.report import (
     DEFAULT_CUT_OFFS,
@@ -17,19 +17,6 @@ from webapp.risk.report import (
     parse_cut_off,
     render_report,
 )
-
-# Reasons exactly as webapp/risk/practice_list.py and profile.py write them.
-REFUSALS = [
-    "age must be a whole number from 30 to 100 years; got 29.",
-    "age must be a whole number from 30 to 100 years; got 'Smith'.",
-    "sex must be F or M (female or male); got 'X'.",
-    "sex must be F or M (female or male); got ''.",
-    "This row has 7 values but the header has 9.",
-    "No BMI, and no height_cm and weight_kg to work it out from.",
-    "A BMI of 250.0 is not plausible (expected 10 to 100 kg/m²): check the height is in "
-    "centimetres and the weight in kilograms.",
-    "falls must be yes or no (1/0, yes/no, y/n, true/false); got 'maybe'.",
-]
 
 
 def tally_of(people, cut_offs=CUT_OFFS, with_treatment=True) -> ReportTally:
@@ -201,15 +188,6 @@ def key_figures(page: BeautifulSoup) -> list[str]:
 
 def text_of(page: BeautifulSoup) -> str:
     return " ".join(page.get_text().split())
-
-
-def hundred_times() -> ReportTally:
-    """The hand-worked list 100 times over (1,600 people), so no count is too small to show."""
-    tally = ReportTally(CUT_OFFS)
-    for _ in range(100):
-        tally.add_scored(columns_of(PEOPLE))
-        tally.add_refused(REFUSALS)
-    return tally
 
 
 def test_the_page_shows_the_hand_worked_counts():
