@@ -15,6 +15,7 @@ from webapp.risk.report import (
     ReportTally,
     cut_offs_from,
     parse_cut_off,
+    read_on_bone_treatment,
     render_report,
 )
 
@@ -113,6 +114,19 @@ def test_refusals_are_grouped_without_the_cells_they_quote():
 )
 def test_a_reason_we_do_not_recognise_is_counted_without_its_text(reason):
     assert reason_group(reason) == OTHER
+
+
+def test_on_bone_treatment_is_read_as_yes_no_with_blank_as_not_recorded():
+    cells = ["1", "Yes", " y ", "TRUE", "0", "no", "N", "false", "", "  ", "maybe", "2"]
+    assert read_on_bone_treatment(cells).tolist() == [1, 1, 1, 1, 0, 0, 0, 0, -1, -1, -1, -1]
+    assert read_on_bone_treatment(cells).dtype == np.int8
+
+
+def test_the_treatment_vocabulary_is_the_practice_lists_yes_no_vocabulary():
+    from webapp.risk.practice_list import YES_NO_VALUES
+
+    answers = {text: answer for text, answer in YES_NO_VALUES.items() if text}
+    assert read_on_bone_treatment(answers).tolist() == [int(a) for a in answers.values()]
 
 
 @pytest.mark.parametrize(

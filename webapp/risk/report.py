@@ -5,14 +5,20 @@ the run and writes `render_report(...)` to REPORT.html. How the engine uses it:
 
 - `ReportTally(cut_offs)` once per run (only when a report is asked for);
 - `add_scored(ScoredColumns(...))` once per batch, in the worker that scored it, with
-  that batch's scored people only (refused rows are not in the arrays);
+  that batch's scored people only (refused rows are not in the arrays); when the list has
+  an `on_bone_treatment` column (ON_BONE_TREATMENT_COLUMN, matched like the others in any
+  case), `read_on_bone_treatment(cells)` turns its cells into the int8 codes, so a bad
+  value there never refuses a row;
 - `add_refused(reasons)` with each refused row's reason exactly as the CLI prints it
   (the tally groups them and drops any quoted cell: see webapp/risk/refusals.py);
 - each worker returns its tally with the batch; the parent `merge`s them (merging is
   plain addition of counts, so the order does not matter and the page is the same
   whatever the number of workers);
 - `render_report(tally, list_name=..., generated_at=...)` for the page, written
-  atomically as the scored list is.
+  atomically as the scored list is (`list_name`: what the page is about, e.g. the input
+  file's name; it is escaped, never markup);
+- `--cut-off` values go through `cut_offs_from(texts)` (defaults DEFAULT_CUT_OFFS), whose
+  ValueError message is written for the person typing the command.
 
 A tally holds only counts, per-band totals and two sums of risks: nothing about any one
 person, so it is small to pickle between processes and safe to share. The figures,
@@ -91,6 +97,25 @@ class ScoredColumns:
     meets_nice_cg146: np.ndarray  # bool
     previous_fracture: np.ndarray  # bool
     on_bone_treatment: np.ndarray | None = None  # int8: 1, 0, -1
+
+
+ON_BONE_TREATMENT_COLUMN = "on_bone_treatment"
+# The practice list's yes/no vocabulary (webapp/risk/practice_list.py YES_NO_VALUES), but a
+# blank cell is "not recorded" here, not "no": nobody is counted untreated by omission.
+_TREATMENT_CODES = {
+    "1": 1, "yes": 1, "y": 1, "true": 1,
+    "0": 0, "no": 0, "n": 0, "false": 0,
+}  # fmt: skip
+
+
+def read_on_bone_treatment(cells: Iterable[str]) -> np.ndarray:
+    """The on_bone_treatment column's cells as ScoredColumns wants them (int8 1, 0 or -1).
+
+    Yes and no are read as in every other yes/no column (any case, spaces ignored);
+    blank or anything else is -1, blank or unreadable. Never refuses a row.
+    """
+    codes = [_TREATMENT_CODES.get(cell.strip().lower(), -1) for cell in cells]
+    return np.array(codes, dtype=np.int8)
 
 
 # Age bands split where CG146's rules change (50, women 65, men 75), then 85 and over.
