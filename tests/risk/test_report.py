@@ -13,6 +13,7 @@ from webapp.risk.report import (
     DEFAULT_CUT_OFFS,
     CutOffs,
     ReportTally,
+    ScoredColumns,
     cut_offs_from,
     parse_cut_off,
     read_on_bone_treatment,
@@ -266,6 +267,10 @@ def test_the_histograms_and_their_tables_hold_the_hand_worked_bins():
         assert chart["role"] == "img"
         labelled_by = [page.find(id=name) for name in chart["aria-labelledby"].split()]
         assert [element.name for element in labelled_by] == ["title", "desc"]
+    descriptions = [" ".join(desc.get_text().split()) for desc in page.find_all("desc")]
+    # MOF: the first three bins tie at 300, and the first is named; hip: 400 in the first.
+    assert "The most people fall in the bin 0% to under 2.5%." in descriptions[0]
+    assert "The most people fall in the bin 0% to under 0.5%." in descriptions[1]
     # One drawn bar for each bin with people in it: 8 MOF bins, 11 hip bins.
     assert [len(chart.find_all("rect", fill="#005eb8")) for chart in charts] == [8, 11]
 
@@ -338,8 +343,27 @@ def test_small_counts_are_hidden_and_no_estimate_is_given_for_a_few_people():
     mof = table(page, "10-year risk of a major osteoporotic fracture: people in each band "
                       "(the same as the chart)")  # fmt: skip
     assert {row[1] for row in mof[1:]} == {"fewer than 8", "0"}
-    # No bar is drawn whose height would give a hidden count away.
+    # No bar is drawn whose height would give a hidden count away, and the charts'
+    # descriptions do not say which hidden band is the largest.
     assert not page.find_all("rect", fill="#005eb8")
+    assert all("The most people" not in desc.get_text() for desc in page.find_all("desc"))
+
+
+def test_a_list_with_no_one_scored_still_makes_a_page():
+    tally = ReportTally(CUT_OFFS)
+    empty = np.array([], dtype=bool)
+    tally.add_scored(
+        ScoredColumns(empty, np.array([], dtype=np.int64), np.array([]), np.array([]),
+                      empty, empty, np.array([], dtype=np.int8))
+    )  # fmt: skip
+    tally.add_refused(["This row has 7 values but the header has 9."] * 9)
+    page = rendered(tally)
+    assert key_figures(page)[0] == "0 people scored of 9 rows read"
+    assert table(page, "Rows refused, by reason")[1:] == [
+        ["The row has a different number of values from the header row", "9"],
+        ["All refused rows", "9"],
+    ]
+    assert "Not shown: fewer than 8 people" in text_of(page)
 
 
 def test_without_a_treatment_column_the_page_says_so():

@@ -235,13 +235,19 @@ def _ticks(width: float, bins: int, step: float) -> list[tuple[float, str]]:
 
 
 def _description(title: str, counts, width: float) -> str:
-    """A sentence for screen readers: where most people fall; the table has every bin."""
+    """A sentence for screen readers: where most people fall; the table has every bin.
+
+    The busiest bin is named only when its count is shown, so the sentence says no more
+    about small groups than the table does.
+    """
     numbers = [int(n) for n in counts]
     busiest = max(range(len(numbers)), key=numbers.__getitem__)
-    label = _bin_label(busiest, width, len(numbers))
+    where = ""
+    if numbers[busiest] >= SMALLEST_COUNT_SHOWN:
+        where = f"The most people fall in the bin {_bin_label(busiest, width, len(numbers))}. "
     return (
         f"Histogram of {title.lower()}, in bins {width:g} percentage points wide. "
-        f"The most people fall in the bin {label}. The table below gives every bin."
+        f"{where}The table below gives every bin."
     )
 
 
