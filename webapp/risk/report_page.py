@@ -192,7 +192,7 @@ def _chart(key: str, title: str, counts, width: float, cut_off: float) -> Chart:
     step = plot_width / len(counts)
     bars = []
     for index, number in enumerate(int(n) for n in counts):
-        height = 0.0 if _hidden(number) else plot_height * number / top_count
+        height = 0.0 if _hidden(number) or not top_count else plot_height * number / top_count
         bars.append(
             Bar(
                 _bin_label(index, width, len(counts)),
@@ -211,9 +211,10 @@ def _chart(key: str, title: str, counts, width: float, cut_off: float) -> Chart:
 
 
 def _nice_top(largest: int) -> int:
-    """A round number at or above the largest count, for the top of the chart's scale."""
+    """A round number at or above the largest count, for the top of the chart's scale
+    (0 when no bar is drawn: the chart then has no scale to show)."""
     if largest <= 0:
-        return 1
+        return 0
     magnitude = 10 ** math.floor(math.log10(largest))
     for multiple in (1, 2, 2.5, 5, 10):
         if largest <= multiple * magnitude:
