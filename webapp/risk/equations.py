@@ -102,6 +102,15 @@ class Equation:
         # Keyed by our answer names; an answer the equation does not list is absent.
         self.yes_no_coefficients = _yes_no_coefficients(name, published["yes_no"])
 
+    @property
+    def bmi_terms(self) -> tuple[_ContinuousTerm, ...]:
+        """The published BMI terms, for code that works them out over many BMIs at once."""
+        return self._bmi_terms
+
+    def baseline_survival(self, years: int = 10) -> float:
+        """S0(years), the published baseline survival at `years` (1 to 18)."""
+        return self._baseline_survival[years]
+
     def age_term(self, age: int) -> float:
         """The age terms' share of the linear predictor (age a whole number, 30 to 100)."""
         return self._age_terms[age]

@@ -67,6 +67,7 @@ CATEGORY_COLUMNS = {
 OTHER_COLUMNS = ("id", "sex", "age", "bmi", "height_cm", "weight_kg", "diabetes")
 KNOWN_COLUMNS = (*OTHER_COLUMNS, *CATEGORY_COLUMNS, *YES_NO_COLUMNS)
 _HEIGHT_WEIGHT = ("height_cm", "weight_kg")
+NO_BMI = "No BMI, and no height_cm and weight_kg to work it out from."
 
 
 @dataclass(frozen=True)
@@ -191,20 +192,14 @@ class RowScorer:
 
     def _read_person(self, key: tuple[str, ...]) -> _Person:
         cells = dict(zip(self._person_columns, key, strict=True))
-        sex = SEX_VALUES.get(cells["sex"].strip().lower())
-        if sex is None:
-            raise RiskInputError(
-                "sex", f"sex must be F or M (female or male); got {cells['sex']!r}."
-            )
+        sex = read_sex(cells["sex"])
         codes, notes = {}, []
-        for column, (categories, assumed_code, assumption) in CATEGORY_COLUMNS.items():
-            text = cells.get(column, "").strip()
-            if text:
-                codes[column] = _whole_number(text)
-                check_category(column, codes[column], categories)
-            else:
-                codes[column] = assumed_code
-                notes.append(f"{column} not recorded: {assumption}")
+        for column, (_, assumed_code, _) in CATEGORY_COLUMNS.items():
+            code = read_category(column, cells.get(column, ""))
+            if code is None:
+                code = assumed_code
+                notes.append(category_note(column))
+            codes[column] = code
         mof, hip = EQUATIONS_BY_SEX[sex]
         categories = (codes["ethnicity"], codes["smoking"], codes["alcohol"])
         person = _Person(
@@ -226,10 +221,7 @@ class RowScorer:
     ) -> tuple[frozenset[str], float, float]:
         names: list[str] = []
         for column, text in zip(self._answer_columns, key, strict=True):
-            if column == "diabetes":
-                names.extend(_diabetes(text))
-            elif _yes_no(column, text):
-                names.append(YES_NO_COLUMNS[column])
+            names.extend(read_answers(column, text))
         entry = (
             frozenset(names),
             person.major_osteoporotic.yes_no_term(names),
@@ -243,23 +235,22 @@ class RowScorer:
     ) -> tuple[float, float, str | None, float, float]:
         """BMI from the bmi cell (cached by its text) or else from height and weight."""
         if text.strip():
-            person.bmis[text] = entry = _bmi_entry(person, _number("bmi", text))
+            person.bmis[text] = entry = _bmi_entry(person, read_number("bmi", text))
             return entry
         cells = [
             row[self._positions[name]] if name in self._positions else "" for name in _HEIGHT_WEIGHT
         ]
         if not all(cell.strip() for cell in cells):
-            raise RiskInputError(
-                "bmi", "No BMI, and no height_cm and weight_kg to work it out from."
-            )
+            raise RiskInputError("bmi", NO_BMI)
         height, weight = cells
-        bmi = bmi_from_height_weight(_number("height_cm", height), _number("weight_kg", weight))
+        bmi = bmi_from_height_weight(
+            read_number("height_cm", height), read_number("weight_kg", weight)
+        )
         return _bmi_entry(person, bmi)
 
 
 def _read_age(person: _Person, text: str) -> tuple[int, float, float]:
-    age = _whole_number(text.strip())
-    check_whole_number("age", age, YOUNGEST_AGE, OLDEST_AGE, unit=" years")
+    age = read_age(text)
     person.ages[text] = entry = (
         age,
         person.major_osteoporotic.age_term(age),
@@ -273,7 +264,7 @@ def _bmi_entry(person: _Person, raw: float) -> tuple[float, float, str | None, f
     return (
         raw,
         used,
-        note and f"BMI {raw:.1f}: {note}",
+        note and bmi_note(raw, note),
         person.major_osteoporotic.bmi_term(used),
         person.hip.bmi_term(used),
     )
@@ -283,12 +274,55 @@ def _join_notes(*notes: str) -> str:
     return "; ".join(note for note in notes if note)
 
 
-def _whole_number(text: str) -> int | str:
-    """The int written in `text`, or `text` itself so the range check can quote it."""
-    return int(text) if text.isdecimal() else text
+def bmi_note(raw: float, note: str) -> str:
+    """The note on a row whose BMI was bounded to 20 to 40: the BMI given, then why."""
+    return f"BMI {raw:.1f}: {note}"
 
 
-def _number(column: str, text: str) -> float:
+# Cell readers: what one cell of a practice list means, or a RiskInputError naming it.
+# The row engine and the columnar engine (webapp/risk/columnar.py) both read cells here,
+# so a cell means the same to both and a refused row gets the same reason.
+
+
+def read_sex(text: str) -> str:
+    """"female" or "male" from a sex cell (F, M, female, male, any case)."""
+    sex = SEX_VALUES.get(text.strip().lower())
+    if sex is None:
+        raise RiskInputError("sex", f"sex must be F or M (female or male); got {text!r}.")
+    return sex
+
+
+def read_category(column: str, text: str) -> int | None:
+    """The category code in an ethnicity, smoking or alcohol cell; None when it is blank."""
+    text = text.strip()
+    if not text:
+        return None
+    code = _whole_number(text)
+    check_category(column, code, CATEGORY_COLUMNS[column][0])
+    return code
+
+
+def category_note(column: str) -> str:
+    """The note on a row whose category cell is blank or whose list lacks the column."""
+    return f"{column} not recorded: {CATEGORY_COLUMNS[column][2]}"
+
+
+def read_answers(column: str, text: str) -> tuple[str, ...]:
+    """The RiskProfile answers a diabetes or yes/no cell says yes to (none for a no)."""
+    if column == "diabetes":
+        return _diabetes(text)
+    return (YES_NO_COLUMNS[column],) if _yes_no(column, text) else ()
+
+
+def read_age(text: str) -> int:
+    """Age in whole years, 30 to 100, as the equations take it."""
+    age = _whole_number(text.strip())
+    check_whole_number("age", age, YOUNGEST_AGE, OLDEST_AGE, unit=" years")
+    return age
+
+
+def read_number(column: str, text: str) -> float:
+    """A finite number from a bmi, height_cm or weight_kg cell."""
     try:
         value = float(text)
     except ValueError:
@@ -296,6 +330,11 @@ def _number(column: str, text: str) -> float:
     if not math.isfinite(value):
         raise RiskInputError(column, f"{column} must be a number; got {text!r}.")
     return value
+
+
+def _whole_number(text: str) -> int | str:
+    """The int written in `text`, or `text` itself so the range check can quote it."""
+    return int(text) if text.isdecimal() else text
 
 
 def _yes_no(column: str, text: str) -> bool:

@@ -1,0 +1,314 @@
+"""The QFracture-2012 equations over a whole batch of a practice list at once (NumPy).
+
+The row engine (`practice_list.RowScorer`) scores one person at a time and stays the
+reference the self-check uses. Here the same equations, with the same loaded
+coefficients (`equations.EQUATIONS_BY_SEX`), run over arrays: each column's distinct
+cell texts are read once with the row engine's own cell readers, so a cell means the
+same to both engines, then every person's linear predictor is summed with array
+arithmetic in the row engine's order. A row this engine cannot score is left to the
+row engine, which says why in its own words (bad rows are rare, and that keeps one
+wording and one order of checks). tests/risk/test_columnar.py holds the two engines
+to 1e-9 percentage points.
+"""
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from webapp.risk.bmi import HIGHEST_PLAUSIBLE_BMI, LOWEST_PLAUSIBLE_BMI, bounded_bmi
+from webapp.risk.equations import EQUATIONS_BY_SEX, Equation
+from webapp.risk.errors import RiskInputError
+from webapp.risk.guidance import (  # the rule's own sets, so it is written down once
+    _MAJOR_UNDER_50_ANSWERS,
+    _RISK_FACTOR_ANSWERS,
+    CURRENT_SMOKER_CATEGORIES,
+    LOW_BMI_BELOW,
+    MEN_ASSESSED_FROM_AGE,
+    OVER_14_UNITS_A_WEEK_CATEGORIES,
+    RISK_FACTORS_COUNT_FROM_AGE,
+    WOMEN_ASSESSED_FROM_AGE,
+)
+from webapp.risk.practice_list import (
+    CATEGORY_COLUMNS,
+    YES_NO_COLUMNS,
+    PracticeListColumns,
+    bmi_note,
+    category_note,
+    read_age,
+    read_answers,
+    read_category,
+    read_number,
+    read_sex,
+)
+from webapp.risk.profile import (
+    ALCOHOL,
+    ETHNICITY,
+    HIGHEST_BMI,
+    LOWEST_BMI,
+    OLDEST_AGE,
+    SMOKING,
+    YOUNGEST_AGE,
+)
+
+YEARS = 10
+SEX_ORDER = ("female", "male")  # row 0 and row 1 of every table below
+DIABETES_ANSWERS = ("", "type1_diabetes", "type2_diabetes")
+
+
+@dataclass(frozen=True)
+class CodedColumn:
+    """One column of a batch: each row's index into `distinct`, the column's distinct texts."""
+
+    codes: np.ndarray
+    distinct: Sequence[str]
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> "CodedColumn":
+        """Code a plain list of cell texts (the tests and the slower reading path)."""
+        distinct, codes = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
+        return cls(codes.reshape(-1), list(distinct))
+
+    def read(self, reader: Callable[[str], Any], refused: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(each row's value, each row's readability): `reader` runs once per distinct text."""
+        values, readable = [], []
+        for text in self.distinct:
+            try:
+                values.append(reader(text))
+                readable.append(True)
+            except RiskInputError:
+                values.append(refused)
+                readable.append(False)
+        return np.asarray(values)[self.codes], np.asarray(readable, dtype=bool)[self.codes]
+
+
+@dataclass
+class ColumnarScores:
+    """A batch's results, one entry per row. Rows with `scored` False hold no risks:
+    the row engine gives their reason. `notes` is coded like a column."""
+
+    scored: np.ndarray
+    female: np.ndarray
+    age: np.ndarray
+    major_osteoporotic: np.ndarray
+    hip: np.ndarray
+    bmi_used: np.ndarray
+    notes: CodedColumn
+    meets_nice_cg146: np.ndarray
+    previous_fracture: np.ndarray
+
+
+class _Tables:
+    """The equations' person-independent terms as arrays indexed [sex, ...]."""
+
+    def __init__(self) -> None:
+        equations = [EQUATIONS_BY_SEX[sex] for sex in SEX_ORDER]
+        self.equations: list[tuple[Equation, Equation]] = equations
+        self.category = [_category_table(pair) for pair in zip(*equations, strict=True)]
+        self.age = [
+            np.array([[eq.age_term(age) if age >= YOUNGEST_AGE else 0.0
+                       for age in range(OLDEST_AGE + 1)]
+                      for eq in pair]) for pair in zip(*equations, strict=True)
+        ]  # fmt: skip
+        self.survival = [
+            np.array([eq.baseline_survival(YEARS) for eq in pair])
+            for pair in zip(*equations, strict=True)
+        ]
+
+    def yes_no(self, outcome: int, answer: str) -> np.ndarray:
+        """[female, male] coefficient of a yes to `answer` (0.0 where not listed)."""
+        return np.array([pair[outcome].yes_no_coefficients.get(answer, 0.0)
+                         for pair in self.equations])  # fmt: skip
+
+
+def _category_table(pair: tuple[Equation, Equation]) -> np.ndarray:
+    table = np.zeros((2, max(ETHNICITY) + 1, max(SMOKING) + 1, max(ALCOHOL) + 1))
+    for sex, equation in enumerate(pair):
+        for ethnicity in ETHNICITY:
+            for smoking in SMOKING:
+                for alcohol in ALCOHOL:
+                    term = equation.category_term(ethnicity, smoking, alcohol)
+                    table[sex, ethnicity, smoking, alcohol] = term
+    return table
+
+
+_TABLES: _Tables | None = None
+
+
+def _tables() -> _Tables:
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = _Tables()
+    return _TABLES
+
+
+def score_columns(
+    columns: PracticeListColumns, cells: Mapping[str, CodedColumn], rows: int
+) -> ColumnarScores:
+    """Score `rows` people whose known columns are coded in `cells` (absent columns: blank)."""
+    readable = np.ones(rows, dtype=bool)
+
+    def read(name: str, reader: Callable[[str], Any], refused: Any) -> np.ndarray:
+        nonlocal readable
+        column = cells.get(name) or CodedColumn(np.zeros(rows, dtype=np.intp), [""])
+        values, ok = column.read(reader, refused)
+        readable &= ok
+        return values
+
+    male = read("sex", lambda text: SEX_ORDER.index(read_sex(text)), 0).astype(np.intp)
+    categories, blank = {}, {}
+    for name, (_, assumed, _) in CATEGORY_COLUMNS.items():
+        codes = read(name, lambda text, name=name: _category_or_blank(name, text), 0)
+        blank[name] = codes == -1
+        categories[name] = np.where(blank[name], assumed, codes).astype(np.intp)
+    answers = _read_answers(read, rows)
+    age = read("age", read_age, YOUNGEST_AGE).astype(np.intp)
+    raw_bmi, bmi_readable = _read_bmi(cells, rows)
+    readable &= bmi_readable
+    used = np.where(raw_bmi < LOWEST_BMI, LOWEST_BMI, np.where(raw_bmi > HIGHEST_BMI, HIGHEST_BMI,
+                                                                 raw_bmi))  # fmt: skip
+    risks = [
+        _risk_percent(outcome, male, categories, answers, age, used) for outcome in (0, 1)
+    ]
+    return ColumnarScores(
+        scored=readable,
+        female=male == 0,
+        age=age,
+        major_osteoporotic=risks[0],
+        hip=risks[1],
+        bmi_used=used,
+        notes=_notes(blank, raw_bmi, readable),
+        meets_nice_cg146=meets_nice_cg146_columns(male, age, raw_bmi, categories, answers),
+        previous_fracture=answers["previous_fracture"],
+    )
+
+
+def _category_or_blank(column: str, text: str) -> int:
+    code = read_category(column, text)
+    return -1 if code is None else code
+
+
+def _read_answers(read: Callable[[str, Callable[[str], Any], Any], np.ndarray], rows: int):
+    """Each RiskProfile answer's yes per row, in the order the row engine adds them up."""
+    diabetes = read("diabetes", lambda text: DIABETES_ANSWERS.index(
+        (read_answers("diabetes", text) or ("",))[0]), 0)  # fmt: skip
+    answers = {name: diabetes == code for code, name in enumerate(DIABETES_ANSWERS) if code}
+    for column, answer in YES_NO_COLUMNS.items():
+        answers[answer] = read(column, functools.partial(_said_yes, column), False).astype(bool)
+    return answers
+
+
+def _said_yes(column: str, text: str) -> bool:
+    return bool(read_answers(column, text))
+
+
+def _read_bmi(cells: Mapping[str, CodedColumn], rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """(BMI before bounding, readable) per row: the bmi cell, else height and weight."""
+    blank_column = CodedColumn(np.zeros(rows, dtype=np.intp), [""])
+    given, given_readable = cells.get("bmi", blank_column).read(_bmi_cell, np.nan)
+    height, height_readable = cells.get("height_cm", blank_column).read(
+        lambda text: read_number("height_cm", text), np.nan
+    )
+    weight, weight_readable = cells.get("weight_kg", blank_column).read(
+        lambda text: read_number("weight_kg", text), np.nan
+    )
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        height_m = height / 100.0
+        worked_out = weight / (height_m * height_m)  # as bmi_from_height_weight does
+        worked_out_readable = (
+            height_readable & weight_readable & (height > 0) & (weight > 0)
+            & (worked_out >= LOWEST_PLAUSIBLE_BMI) & (worked_out <= HIGHEST_PLAUSIBLE_BMI)
+        )  # fmt: skip
+    blank = given_readable & np.isnan(given)
+    return (
+        np.where(blank, worked_out, given).astype(float),
+        np.where(blank, worked_out_readable, given_readable),
+    )
+
+
+def _bmi_cell(text: str) -> float:
+    """A bmi cell's BMI (refusing one that is not plausible); NaN when blank."""
+    if not text.strip():
+        return np.nan
+    raw = read_number("bmi", text)
+    bounded_bmi(raw)
+    return raw
+
+
+def _risk_percent(outcome, male, categories, answers, age, bmi) -> np.ndarray:
+    """One outcome's 10-year risk per row (outcome 0 major osteoporotic, 1 hip)."""
+    tables = _tables()
+    predictor = tables.category[outcome][
+        male, categories["ethnicity"], categories["smoking"], categories["alcohol"]
+    ]
+    answer_terms = np.zeros(len(male))
+    for answer, yes in answers.items():
+        answer_terms += np.where(yes, tables.yes_no(outcome, answer)[male], 0.0)
+    predictor = predictor + answer_terms + tables.age[outcome][male, age]
+    predictor = predictor + _bmi_terms(outcome, male, bmi)
+    with np.errstate(invalid="ignore"):
+        return 100.0 * (1.0 - tables.survival[outcome][male] ** np.exp(predictor))
+
+
+def _bmi_terms(outcome: int, male: np.ndarray, bmi: np.ndarray) -> np.ndarray:
+    """The BMI terms' share of each row's linear predictor, for that row's sex."""
+    total = np.zeros(len(bmi))
+    for sex, pair in enumerate(_tables().equations):
+        rows = male == sex
+        values = bmi[rows]
+        share = np.zeros(len(values))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for term in pair[outcome].bmi_terms:
+                x = values / term.scaled_by
+                powered = x**term.power
+                if term.times_log:
+                    powered = powered * np.log(x)
+                share = share + term.coefficient * (powered - term.centre)
+        total[rows] = share
+    return total
+
+
+def _notes(blank: dict[str, np.ndarray], raw_bmi: np.ndarray, readable: np.ndarray) -> CodedColumn:
+    """Each row's notes (categories assumed, BMI bounded), coded by distinct text."""
+    person = np.zeros(len(raw_bmi), dtype=np.intp)
+    for bit, name in enumerate(CATEGORY_COLUMNS):
+        person |= blank[name].astype(np.intp) << bit
+    with np.errstate(invalid="ignore"):
+        bounded = readable & ((raw_bmi < LOWEST_BMI) | (raw_bmi > HIGHEST_BMI))
+    bmis, which = np.unique(raw_bmi[bounded], return_inverse=True)
+    bmi_key = np.zeros(len(raw_bmi), dtype=np.intp)
+    bmi_key[bounded] = which.reshape(-1) + 1
+    combined = person + (bmi_key << len(CATEGORY_COLUMNS))
+    keys, codes = np.unique(combined, return_inverse=True)
+    distinct = []
+    for key in keys.tolist():
+        notes = [category_note(name) for bit, name in enumerate(CATEGORY_COLUMNS)
+                 if key >> bit & 1]  # fmt: skip
+        notes = ["; ".join(notes)] if notes else []
+        if key >> len(CATEGORY_COLUMNS):
+            raw = float(bmis[(key >> len(CATEGORY_COLUMNS)) - 1])
+            notes.append(bmi_note(raw, bounded_bmi(raw)[1]))
+        distinct.append("; ".join(notes))
+    return CodedColumn(codes.reshape(-1), distinct)
+
+
+def meets_nice_cg146_columns(male, age, raw_bmi, categories, answers) -> np.ndarray:
+    """NICE CG146's suggestion of an assessment, per row: `meets_nice_cg146_assessment_criteria`
+    over arrays, with the rule's own thresholds and sets from webapp/risk/guidance.py."""
+    female = male == 0
+    by_age = (female & (age >= WOMEN_ASSESSED_FROM_AGE)) | (
+        ~female & (age >= MEN_ASSESSED_FROM_AGE)
+    )
+    none = np.zeros(len(age), dtype=bool)
+    major = np.logical_or.reduce([answers[name] for name in _MAJOR_UNDER_50_ANSWERS] + [none])
+    factors = np.logical_or.reduce([answers[name] for name in _RISK_FACTOR_ANSWERS] + [none])
+    with np.errstate(invalid="ignore"):
+        factors = (
+            factors
+            | (raw_bmi < LOW_BMI_BELOW)
+            | np.isin(categories["smoking"], list(CURRENT_SMOKER_CATEGORIES))
+            | np.isin(categories["alcohol"], list(OVER_14_UNITS_A_WEEK_CATEGORIES))
+        )
+    return by_age | np.where(age < RISK_FACTORS_COUNT_FROM_AGE, major, factors)
