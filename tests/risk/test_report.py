@@ -407,3 +407,50 @@ def test_the_page_loads_nothing_and_runs_nothing():
     style = page.style.get_text()
     assert "url(" not in style and "@import" not in style
     assert "@page { size: A4" in style
+
+
+def test_the_tally_agrees_with_counting_person_by_person():
+    """Random people, counted once by the tally and once by plain loops over them."""
+    rng = np.random.default_rng(11)
+    people = [
+        (
+            bool(rng.random() < 0.5),
+            int(rng.integers(30, 101)),
+            float(rng.gamma(2, 4)),
+            float(rng.gamma(1, 2)),
+            bool(rng.random() < 0.4),
+            bool(rng.random() < 0.15),
+            int(rng.choice([1, 0, -1])),
+        )
+        for _ in range(600)
+    ]
+    tally = tally_of(people)
+    people_count = np.zeros((2, 5), dtype=int)
+    meeting = np.zeros((2, 5), dtype=int)
+    at_or_above = np.zeros((2, 3), dtype=int)
+    treatment_above, treatment_previous = [0, 0, 0], [0, 0, 0]
+    hip_sum = other_sum = 0.0
+    index_of = {1: 0, 0: 1, -1: 2}
+    for female, age, mof, hip, meets, previous, treated in people:
+        sex = 0 if female else 1
+        band = sum(age >= start for start in (50, 65, 75, 85))
+        people_count[sex, band] += 1
+        meeting[sex, band] += meets
+        flags = (mof >= CUT_OFFS.major_osteoporotic, hip >= CUT_OFFS.hip)
+        above = flags[0] or flags[1]
+        at_or_above[sex] += [flags[0], flags[1], above]
+        if above:
+            treatment_above[index_of[treated]] += 1
+        if previous:
+            treatment_previous[index_of[treated]] += 1
+        if above and treated != 1:
+            hip_sum += hip
+            other_sum += max(mof - hip, 0.0)
+    assert tally.people.tolist() == people_count.tolist()
+    assert tally.meeting_nice_cg146.tolist() == meeting.tolist()
+    assert tally.at_or_above.tolist() == at_or_above.tolist()
+    assert tally.treatment_at_or_above.tolist() == treatment_above
+    assert tally.treatment_previous_fracture.tolist() == treatment_previous
+    assert tally.treatment_unknown == sum(person[6] == -1 for person in people)
+    assert tally.hip_risk_sum == pytest.approx(hip_sum)
+    assert tally.other_major_risk_sum == pytest.approx(other_sum)

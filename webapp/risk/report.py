@@ -120,6 +120,13 @@ def read_on_bone_treatment(cells: Iterable[str]) -> np.ndarray:
 
 # Age bands split where CG146's rules change (50, women 65, men 75), then 85 and over.
 AGE_BAND_STARTS = (30, 50, 65, 75, 85)
+# Each whole age's band, looked up rather than searched: a batch is tens of thousands of rows.
+_OLDEST_BAND_AGE = 120
+_AGE_BAND_OF_AGE = np.clip(
+    np.searchsorted(AGE_BAND_STARTS, np.arange(_OLDEST_BAND_AGE + 1), side="right") - 1,
+    0,
+    len(AGE_BAND_STARTS) - 1,
+)
 SEXES = ("female", "male")  # row 0 and row 1 of every by-sex count
 # Histogram bins: equal widths from 0, the last bin open ("30 and over"). The default
 # cut-offs sit on bin edges, so the bars split exactly where the cut-off does.
@@ -127,7 +134,8 @@ MOF_BIN_WIDTH, MOF_BINS = 2.5, 13
 HIP_BIN_WIDTH, HIP_BINS = 0.5, 21
 # Treatment answers, as indexes into the treatment counts.
 TREATED, NOT_TREATED, TREATMENT_UNKNOWN = 0, 1, 2
-_TREATMENT_INDEX = {1: TREATED, 0: NOT_TREATED, -1: TREATMENT_UNKNOWN}
+# Indexed by the answer + 1 (-1 unknown, 0 no, 1 yes).
+_TREATMENT_INDEX_OF_ANSWER = np.array([TREATMENT_UNKNOWN, NOT_TREATED, TREATED], dtype=np.int8)
 
 
 class ReportTally:
@@ -178,34 +186,44 @@ class ReportTally:
         return self.rows_scored + self.rows_refused
 
     def add_scored(self, columns: ScoredColumns) -> None:
-        """Count one batch's scored people into the tally."""
-        sex = np.where(np.asarray(columns.female, dtype=bool), 0, 1)
-        band = np.searchsorted(AGE_BAND_STARTS, np.asarray(columns.age), side="right") - 1
-        band = np.clip(band, 0, len(AGE_BAND_STARTS) - 1)
-        cells = sex * len(AGE_BAND_STARTS) + band
-        size = self.people.size
-        self.people += np.bincount(cells, minlength=size).reshape(self.people.shape)
-        meets = np.asarray(columns.meets_nice_cg146, dtype=bool)
-        self.meeting_nice_cg146 += np.bincount(cells[meets], minlength=size).reshape(
-            self.people.shape
-        )
+        """Count one batch's scored people into the tally.
+
+        Each group of counts is one `bincount` over a small code made from several yes/no
+        columns, rather than a pass per count: a batch is tens of thousands of people.
+        """
+        sex = (~np.asarray(columns.female, dtype=bool)).view(np.int8)  # 0 female, 1 male
+        age = np.clip(np.asarray(columns.age), 0, _OLDEST_BAND_AGE)
+        meets = np.asarray(columns.meets_nice_cg146, dtype=bool).view(np.int8)
+        cells = sex * len(AGE_BAND_STARTS) + _AGE_BAND_OF_AGE[age]
+        by_cell = np.bincount(cells + meets * self.people.size, minlength=2 * self.people.size)
+        self.people += (by_cell[: self.people.size] + by_cell[self.people.size :]).reshape(2, -1)
+        self.meeting_nice_cg146 += by_cell[self.people.size :].reshape(2, -1)
         mof = np.asarray(columns.major_osteoporotic, dtype=float)
         hip = np.asarray(columns.hip, dtype=float)
         self.mof_bins += _histogram(mof, MOF_BIN_WIDTH, MOF_BINS)
         self.hip_bins += _histogram(hip, HIP_BIN_WIDTH, HIP_BINS)
         above_mof = mof >= self.cut_offs.major_osteoporotic
         above_hip = hip >= self.cut_offs.hip
+        self._add_at_or_above(sex, above_mof, above_hip)
         above = above_mof | above_hip
-        for column, chosen in enumerate((above_mof, above_hip, above)):
-            self.at_or_above[:, column] += np.bincount(sex[chosen], minlength=2)
         previous = np.asarray(columns.previous_fracture, dtype=bool)
-        self.previous_fracture += int(previous.sum())
-        self.previous_fracture_at_or_above += int((previous & above).sum())
+        self.previous_fracture += int(np.count_nonzero(previous))
+        self.previous_fracture_at_or_above += int(np.count_nonzero(previous & above))
         untreated = self._add_treatment(columns.on_bone_treatment, above, previous)
-        to_treat = above & untreated
-        self.estimate_people += int(to_treat.sum())
-        self.hip_risk_sum += float(hip[to_treat].sum())
-        self.other_major_risk_sum += float(np.maximum(mof - hip, 0.0)[to_treat].sum())
+        to_treat = (above & untreated).view(np.int8)
+        self.estimate_people += int(np.count_nonzero(to_treat))
+        self.hip_risk_sum += float(np.dot(hip, to_treat))
+        self.other_major_risk_sum += float(np.dot(np.maximum(mof - hip, 0.0), to_treat))
+
+    def _add_at_or_above(
+        self, sex: np.ndarray, above_mof: np.ndarray, above_hip: np.ndarray
+    ) -> None:
+        """By sex: at or above the MOF cut-off, the hip cut-off, either."""
+        code = sex + 2 * above_mof.view(np.int8) + 4 * above_hip.view(np.int8)
+        counts = np.bincount(code, minlength=8).reshape(2, 2, 2)  # [hip, mof, sex]
+        self.at_or_above[:, 0] += counts[:, 1, :].sum(axis=0)
+        self.at_or_above[:, 1] += counts[1, :, :].sum(axis=0)
+        self.at_or_above[:, 2] += counts.sum(axis=(0, 1)) - counts[0, 0, :]
 
     def _add_treatment(
         self, treatment: np.ndarray | None, above: np.ndarray, previous: np.ndarray
@@ -215,9 +233,13 @@ class ReportTally:
             return np.ones(above.shape, dtype=bool)
         self.has_treatment_column = True
         answers = np.asarray(treatment, dtype=np.int8)
-        self.treatment_at_or_above += _treatment_counts(answers[above])
-        self.treatment_previous_fracture += _treatment_counts(answers[previous])
-        self.treatment_unknown += int((answers == -1).sum())
+        # Code: answer index (treated 0, not 1, unknown 2) + 3 x above + 6 x previous.
+        index = _TREATMENT_INDEX_OF_ANSWER[answers + 1]
+        code = index + 3 * above.view(np.int8) + 6 * previous.view(np.int8)
+        counts = np.bincount(code, minlength=12).reshape(2, 2, 3)  # [previous, above, answer]
+        self.treatment_at_or_above += counts[:, 1, :].sum(axis=0)
+        self.treatment_previous_fracture += counts[1, :, :].sum(axis=0)
+        self.treatment_unknown += int(counts[:, :, TREATMENT_UNKNOWN].sum())
         return answers != 1
 
     def add_refused(self, reasons: Iterable[str]) -> None:
@@ -243,16 +265,12 @@ _ADDED_UP = (
 
 
 def _histogram(risks: np.ndarray, width: float, bins: int) -> np.ndarray:
-    """Counts per bin [k*width, (k+1)*width), the last bin open-ended."""
-    index = np.clip(np.floor(risks / width).astype(np.int64), 0, bins - 1)
+    """Counts per bin [k*width, (k+1)*width), the last bin open-ended.
+
+    Risks are never negative, so truncating the quotient is taking its floor.
+    """
+    index = np.minimum((risks / width).astype(np.int64), bins - 1)
     return np.bincount(index, minlength=bins)
-
-
-def _treatment_counts(answers: np.ndarray) -> np.ndarray:
-    counts = np.zeros(3, dtype=np.int64)
-    for answer, index in _TREATMENT_INDEX.items():
-        counts[index] = int((answers == answer).sum())
-    return counts
 
 
 def render_report(tally: ReportTally, *, list_name: str, generated_at: datetime) -> str:
