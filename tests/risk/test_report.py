@@ -19,6 +19,7 @@ from webapp.risk.report import (
     read_on_bone_treatment,
     render_report,
 )
+from webapp.risk.report_page import count_text, percent_text
 
 
 def tally_of(people, cut_offs=CUT_OFFS, with_treatment=True) -> ReportTally:
@@ -316,22 +317,24 @@ def test_the_estimate_is_the_hand_worked_sum_of_risks_times_reductions_and_adher
 
 
 def test_small_counts_are_hidden_and_no_estimate_is_given_for_a_few_people():
+    # Counts as shown: 1 to 7 hidden, the rest to the nearest 5 (16 -> 15, 24 -> 25,
+    # 8, 9 and 10 -> 10); shares from the counts as shown (10 of 15 = 66.7%).
     tally = tally_of(PEOPLE)
     tally.add_refused(REFUSALS)
     page = rendered(tally)
     assert key_figures(page)[:3] == [
-        "16 people scored of 24 rows read",
-        "10 meet NICE CG146’s criteria for a fracture-risk assessment (62.5%)",
-        "8 at or above the cut-offs on QFracture risk (50.0%)",
+        "15 people scored of 25 rows read",
+        "10 meet NICE CG146’s criteria for a fracture-risk assessment (66.7%)",
+        "10 at or above the cut-offs on QFracture risk (66.7%)",
     ]
     bands = table(page, "Meeting NICE CG146’s criteria for assessment, by sex and age band")
     assert bands[1] == ["Female", "30 to 49", "fewer than 8", "0", "–"]
     assert bands[3] == ["Female", "65 to 74", "fewer than 8", "fewer than 8", "–"]
-    assert bands[-1] == ["Everyone scored", "16", "10", "62.5%"]
+    assert bands[-1] == ["Everyone scored", "15", "10", "66.7%"]
     assert table(page, "People at or above the cut-offs, by sex")[1:] == [
-        ["Female", "9", "fewer than 8", "fewer than 8", "fewer than 8", "–"],
+        ["Female", "10", "fewer than 8", "fewer than 8", "fewer than 8", "–"],
         ["Male", "fewer than 8", "fewer than 8", "fewer than 8", "fewer than 8", "–"],
-        ["Everyone scored", "16", "fewer than 8", "fewer than 8", "8", "50.0%"],
+        ["Everyone scored", "15", "fewer than 8", "fewer than 8", "10", "66.7%"],
     ]
     # Only 6 people would be in the estimate: too few to show one.
     words = text_of(page)
@@ -358,12 +361,29 @@ def test_a_list_with_no_one_scored_still_makes_a_page():
     )  # fmt: skip
     tally.add_refused(["This row has 7 values but the header has 9."] * 9)
     page = rendered(tally)
-    assert key_figures(page)[0] == "0 people scored of 9 rows read"
+    assert key_figures(page)[0] == "0 people scored of 10 rows read"  # 9, rounded to 5
     assert table(page, "Rows refused, by reason")[1:] == [
-        ["The row has a different number of values from the header row", "9"],
-        ["All refused rows", "9"],
+        ["The row has a different number of values from the header row", "10"],
+        ["All refused rows", "10"],
     ]
     assert "Not shown: fewer than 8 people" in text_of(page)
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [(0, "0"), (1, "fewer than 8"), (7, "fewer than 8"), (8, "10"), (12, "10"), (13, "15"),
+     (1_232, "1,230"), (1_233, "1,235"), (551_550, "551,550")],
+)  # fmt: skip
+def test_counts_are_hidden_below_8_and_rounded_to_the_nearest_5(number, shown):
+    assert count_text(number) == shown
+
+
+def test_shares_are_worked_out_from_the_counts_as_shown():
+    # 9 of 13 shown as 10 of 15: 66.7%, not 69.2%, so the share gives nothing away.
+    assert percent_text(9, 13) == "66.7%"
+    assert percent_text(5, 100) == "–"  # the part is hidden
+    assert percent_text(0, 100) == "0.0%"
+    assert percent_text(0, 0) == "–"
 
 
 def test_without_a_treatment_column_the_page_says_so():

@@ -65,7 +65,7 @@ NON_HIP_COST = Source(
 )
 NHS_DISCLOSURE = Source(
     "NHS Digital, disclosure control method for Hospital Episode Statistics (2018): "
-    "sub-national counts from 1 to 7 are not shown",
+    "sub-national counts from 1 to 7 are not shown and the rest are rounded to the nearest 5",
     "https://digital.nhs.uk/data-and-information/data-tools-and-services/data-services/"
     "hospital-episode-statistics/change-to-disclosure-control-methodology-for-hes-and-ecds-"
     "from-september-2018",

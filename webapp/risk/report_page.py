@@ -2,8 +2,9 @@
 
 Plain jinja2 with autoescape on (the list name is typed by a person and must never become
 markup), inline CSS and SVG, no scripts and nothing fetched: the page can be emailed or
-printed and opens the same anywhere. Small counts are hidden by one rule (SMALLEST_COUNT_SHOWN)
-so that a shared page cannot single anyone out.
+printed and opens the same anywhere. Counts follow one rule (`shown_count`): 1 to 7 are
+hidden and the rest rounded to the nearest 5, so that a shared page cannot single anyone
+out, even by taking one count from another.
 """
 
 import math
@@ -25,9 +26,10 @@ from webapp.risk.report import (
     ReportTally,
 )
 
-# Counts from 1 to 7 are shown as "fewer than 8" (NHS Digital's rule for sub-national
-# counts), and a figure worked out from fewer than 8 people is not shown at all.
+# NHS Digital's rule for sub-national counts: 1 to 7 are shown as "fewer than 8", the rest
+# rounded to the nearest 5; a figure worked out from fewer than 8 people is not shown.
 SMALLEST_COUNT_SHOWN = 8
+ROUNDED_TO = 5
 CHART_WIDTH, CHART_HEIGHT = 640, 220
 CHART_LEFT, CHART_BOTTOM, CHART_TOP = 48, 40, 16
 
@@ -49,6 +51,7 @@ def render_page(tally: ReportTally, *, list_name: str, generated_at: datetime) -
         tally=tally,
         cut_offs=tally.cut_offs,
         smallest=SMALLEST_COUNT_SHOWN,
+        rounded_to=ROUNDED_TO,
         count=count_text,
         percent=percent_text,
         totals=_totals(tally),
@@ -61,20 +64,31 @@ def render_page(tally: ReportTally, *, list_name: str, generated_at: datetime) -
     )
 
 
-def count_text(number: int) -> str:
-    """A count as the page shows it: "fewer than 8" for 1 to 7, else with thousands commas."""
+def shown_count(number: int) -> int | None:
+    """A count as the page may show it: None for 1 to 7, else rounded to the nearest 5.
+
+    Rounding every count, not only hiding the small ones, is what stops a hidden count
+    being found by taking the others from a total.
+    """
     number = int(number)
-    if 0 < number < SMALLEST_COUNT_SHOWN:
-        return f"fewer than {SMALLEST_COUNT_SHOWN}"
-    return f"{number:,}"
+    if _hidden(number):
+        return None
+    return int(_half_up(number, ROUNDED_TO))
+
+
+def count_text(number: int) -> str:
+    """A count as the page shows it: "fewer than 8", or rounded with thousands commas."""
+    shown = shown_count(number)
+    return f"fewer than {SMALLEST_COUNT_SHOWN}" if shown is None else f"{shown:,}"
 
 
 def percent_text(part: int, whole: int) -> str:
-    """part of whole as a percentage to one decimal place; a dash when either is hidden."""
-    part, whole = int(part), int(whole)
-    if whole == 0 or _hidden(part) or _hidden(whole):
+    """part of whole to one decimal place, worked out from the counts as shown (rounded);
+    a dash when either is hidden or the whole is 0."""
+    part, whole = shown_count(part), shown_count(whole)
+    if part is None or not whole:
         return "–"
-    return f"{100 * part / whole:.1f}%"
+    return f"{_half_up(100 * part / whole, 0.1):.1f}%"
 
 
 def _hidden(number: int) -> bool:
@@ -185,14 +199,15 @@ def _hip_chart(tally: ReportTally) -> Chart:
 
 def _chart(key: str, title: str, counts, width: float, cut_off: float) -> Chart:
     """Bars for each bin, scaled to the largest count shown; hidden counts get no bar."""
-    shown = [int(n) for n in counts if not _hidden(int(n))]
+    shown = [shown_count(n) or 0 for n in counts]
     top_count = _nice_top(max(shown, default=0))
     plot_width = CHART_WIDTH - CHART_LEFT - 8
     plot_height = CHART_HEIGHT - CHART_BOTTOM - CHART_TOP
     step = plot_width / len(counts)
     bars = []
     for index, number in enumerate(int(n) for n in counts):
-        height = 0.0 if _hidden(number) or not top_count else plot_height * number / top_count
+        rounded = shown_count(number) or 0
+        height = plot_height * rounded / top_count if top_count else 0.0
         bars.append(
             Bar(
                 _bin_label(index, width, len(counts)),
@@ -238,13 +253,13 @@ def _ticks(width: float, bins: int, step: float) -> list[tuple[float, str]]:
 def _description(title: str, counts, width: float) -> str:
     """A sentence for screen readers: where most people fall; the table has every bin.
 
-    The busiest bin is named only when its count is shown, so the sentence says no more
-    about small groups than the table does.
+    The busiest bin is judged on the counts as shown and named only when one is shown, so
+    the sentence says no more about small groups than the table does.
     """
-    numbers = [int(n) for n in counts]
+    numbers = [shown_count(n) or 0 for n in counts]
     busiest = max(range(len(numbers)), key=numbers.__getitem__)
     where = ""
-    if numbers[busiest] >= SMALLEST_COUNT_SHOWN:
+    if numbers[busiest]:
         where = f"The most people fall in the bin {_bin_label(busiest, width, len(numbers))}. "
     return (
         f"Histogram of {title.lower()}, in bins {width:g} percentage points wide. "
