@@ -474,3 +474,11 @@ def test_the_tally_agrees_with_counting_person_by_person():
     assert tally.treatment_unknown == sum(person[6] == -1 for person in people)
     assert tally.hip_risk_sum == pytest.approx(hip_sum)
     assert tally.other_major_risk_sum == pytest.approx(other_sum)
+
+
+def test_on_bone_treatment_read_from_distinct_texts_and_codes_is_the_same():
+    distinct = ["yes", "", "no", "Y", "unsure"]
+    codes = np.array([0, 1, 2, 3, 4, 4, 2, 0])
+    cells = [distinct[code] for code in codes]
+    indexed = read_on_bone_treatment(distinct)[codes]
+    assert indexed.tolist() == read_on_bone_treatment(cells).tolist() == [1, -1, 0, 1, -1, -1, 0, 1]

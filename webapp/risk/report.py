@@ -112,7 +112,9 @@ def read_on_bone_treatment(cells: Iterable[str]) -> np.ndarray:
     """The on_bone_treatment column's cells as ScoredColumns wants them (int8 1, 0 or -1).
 
     Yes and no are read as in every other yes/no column (any case, spaces ignored);
-    blank or anything else is -1, blank or unreadable. Never refuses a row.
+    blank or anything else is -1, blank or unreadable. Never refuses a row. For a column
+    held as codes into its distinct texts, read the texts once and index:
+    `read_on_bone_treatment(column.distinct)[column.codes]`.
     """
     codes = [_TREATMENT_CODES.get(cell.strip().lower(), -1) for cell in cells]
     return np.array(codes, dtype=np.int8)
