@@ -1,165 +1,178 @@
-"""Scoring a practice list in batches of rows, in this process or spread over the CPUs.
+"""Scoring a batch of a practice list: the columnar engine over its columns, then the
+output columns (risks, BMI used, notes, reason refused) as text beside the input's.
 
-Reading a list is quick; scoring it is most of the work. So the reading process cuts
-the list into batches of whole records (with their physical line numbers) and each batch
-is scored into its output text by `score_batch`, in this process for a small list, or
-in worker processes for a large one, so a two-core machine scores a half-million-row
-list in about half the time. Either way the same function scores every row, and results
-are taken back in the order the batches were read, so the output does not depend on how
-many processes did the work.
+Every row that the columnar engine cannot score, and every row with the wrong number of
+cells, is given to the row engine, whose RiskInputError is the reason printed: one
+wording and one order of checks for both engines. Risks are written with 6 decimals,
+the BMI used with 2, exactly as Python's format() rounds them.
 """
 
-import concurrent.futures
-import contextlib
-import multiprocessing
-import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from webapp.risk.csv_lines import LINE_END, QuotedRecords, cells_of, csv_cell, csv_line
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from webapp.risk.columnar import CodedColumn, ColumnarScores, score_columns
 from webapp.risk.errors import RiskInputError
-from webapp.risk.practice_list import PracticeListColumns, RowScorer
+from webapp.risk.list_files import ListBatch
+from webapp.risk.practice_list import KNOWN_COLUMNS, PracticeListColumns, RowScorer
 
-BATCH_ROWS = 16_384
-# Below this size a list is scored in this process: starting workers would cost more.
-IN_PARALLEL_FROM_BYTES = 4 * 1024 * 1024
-MOST_WORKERS = 4
+BATCH_ROWS = 65_536
 RESULT_COLUMNS = ("mof_10y_percent", "hip_10y_percent", "bmi_used", "notes", "error")
-
-
-@dataclass
-class Batch:
-    """Records read from the list: their text and the physical line each starts on."""
-
-    first_lines: list[int] = field(default_factory=list)
-    records: list[str] = field(default_factory=list)
+RISK_DECIMALS = 6
+BMI_DECIMALS = 2
+ON_BONE_TREATMENT = "on_bone_treatment"
 
 
 @dataclass
 class ScoredBatch:
-    """A batch's output lines, and what the run's summary needs from it."""
+    """A batch's output rows, in the list's order, and what the summary needs from it."""
 
-    output: str
-    major_osteoporotic: list[float]  # in ascending order, not the rows' order
-    hip: list[float]
+    output: list[pa.Table]
+    major_osteoporotic: np.ndarray  # millionths of a percent, as written (int64)
+    hip: np.ndarray
     meeting_nice_cg146: int
     previous_fracture: int
     refused: list[tuple[int, str]]
+    scores: ColumnarScores | None = None  # for the report's tally, when there is one
+    on_bone_treatment: np.ndarray | None = None  # int8 per row, when the list has it
+
+    @property
+    def rows(self) -> int:
+        return len(self.hip) + len(self.refused)
 
 
-def read_batches(lines: Iterator[str], header_lines: int = 1) -> Iterator[Batch]:
-    """Whole records from `lines`, after a header `header_lines` long, BATCH_ROWS at a time.
+class BatchScorer:
+    """Scores the batches of one practice list (one per run: the row engine's caches)."""
 
-    Blank lines are skipped; a record whose quoted cell runs over several lines is kept
-    whole, and later records keep their true physical line numbers.
-    """
-    quoted = QuotedRecords(lines)
-    batch = Batch()
-    line_number = header_lines
-    for line in lines:
-        line_number += 1
-        first_line = line_number
-        if '"' not in line:  # is_plain(line), inlined: it runs for every row
-            record = line.rstrip("\r\n")
-        else:
-            record, _, continuation_lines = quoted.read(line)
-            line_number += continuation_lines
-        if record:
-            batch.first_lines.append(first_line)
-            batch.records.append(record)
-            if len(batch.records) == BATCH_ROWS:
-                yield batch
-                batch = Batch()
-    if batch.records:
-        yield batch
+    def __init__(self, columns: PracticeListColumns, *, for_report: bool = False) -> None:
+        self.columns = columns
+        self.row_scorer = RowScorer(columns)
+        self.for_report = for_report
+        self.coded_positions = {
+            name: position for name, position in columns.positions.items()
+            if name in KNOWN_COLUMNS or (for_report and name == ON_BONE_TREATMENT)
+        }  # fmt: skip
 
+    def score(self, batch: ListBatch) -> ScoredBatch:
+        """Score every row of `batch` into its output rows (odd rows at their own lines)."""
+        table = batch.table
+        cells = {
+            name: coded(table.column(position))
+            for name, position in self.coded_positions.items()
+        }
+        scores = score_columns(self.columns, cells, table.num_rows)
+        refused_at = np.flatnonzero(~scores.scored)
+        reasons = [self._reason(_row_cells(table, index)) for index in refused_at.tolist()]
+        mof, mof_text = fixed_decimals(scores.major_osteoporotic, RISK_DECIMALS, scores.scored)
+        hip, hip_text = fixed_decimals(scores.hip, RISK_DECIMALS, scores.scored)
+        _, bmi_text = fixed_decimals(scores.bmi_used, BMI_DECIMALS, scores.scored)
+        notes = pa.array([note or None for note in scores.notes.distinct], pa.string())
+        notes = notes.take(scores.notes.codes)
+        results = [mof_text, hip_text, bmi_text, _blank_unless(notes, scores.scored),
+                   _errors(table.num_rows, refused_at, reasons)]  # fmt: skip
+        output = table.append_column(RESULT_COLUMNS[0], results[0])
+        for name, column in zip(RESULT_COLUMNS[1:], results[1:], strict=True):
+            output = output.append_column(name, column)
+        refused = list(zip(batch.lines[refused_at].tolist(), reasons, strict=True))
+        pieces = self._with_odd_rows(output, batch, refused)
+        return ScoredBatch(
+            output=pieces,
+            major_osteoporotic=mof[scores.scored],
+            hip=hip[scores.scored],
+            meeting_nice_cg146=int(np.count_nonzero(scores.meets_nice_cg146 & scores.scored)),
+            previous_fracture=int(np.count_nonzero(scores.previous_fracture & scores.scored)),
+            refused=sorted(refused),
+            scores=scores if self.for_report else None,
+            on_bone_treatment=self._treatment(cells),
+        )
 
-def score_batch(scorer: RowScorer, batch: Batch) -> ScoredBatch:
-    """Score every record of `batch`: the hot loop, kept flat because it runs per person.
-
-    A scored record is written as its original text with the results appended, so every
-    input cell reaches the output exactly as it was; a refused one is rebuilt from its
-    cells, padded or cut to the header's width so the results stay under their headings.
-    """
-    output, mof_risks, hip_risks, refused = [], [], [], []
-    write, score, width = output.append, scorer.score, scorer.width
-    meeting_nice_cg146 = previous_fracture = 0
-    for first_line, record in zip(batch.first_lines, batch.records, strict=True):
-        cells = record.split(",") if '"' not in record else cells_of(record)
+    def _reason(self, cells: list[str]) -> str:
         try:
-            mof, hip, bmi_used, notes, meets_criteria, had_fracture = score(cells)
+            self.row_scorer.score(cells)
         except RiskInputError as problem:
+            return str(problem)
+        raise AssertionError(f"the two engines disagree on a row: {cells!r}")
+
+    def _with_odd_rows(
+        self, output: pa.Table, batch: ListBatch, refused: list[tuple[int, str]]
+    ) -> list[pa.Table]:
+        """`output` cut where each odd row's line falls, with the odd row written there."""
+        pieces, start, width = [], 0, self.columns.width
+        for line, cells in batch.odd_rows:
+            reason = self._reason(cells)
+            refused.append((line, reason))
+            stop = int(np.searchsorted(batch.lines, line))
+            pieces.append(output.slice(start, stop - start))
             fitted = cells[:width] + [""] * (width - len(cells))
-            write(csv_line([*fitted, *[""] * (len(RESULT_COLUMNS) - 1), str(problem)]))
-            refused.append((first_line, str(problem)))
-            continue
-        mof_risks.append(mof)
-        hip_risks.append(hip)
-        meeting_nice_cg146 += meets_criteria
-        previous_fracture += had_fracture
-        write(f"{record},{mof:.6f},{hip:.6f},{bmi_used:.2f},{notes and csv_cell(notes)},{LINE_END}")
-    # Sorted here, in parallel, so sorting the whole list's risks for the summary only
-    # has to merge these runs.
-    mof_risks.sort()
-    hip_risks.sort()
-    return ScoredBatch(
-        "".join(output), mof_risks, hip_risks, meeting_nice_cg146, previous_fracture, refused
-    )
+            values = [*fitted, *[""] * (len(RESULT_COLUMNS) - 1), reason]
+            pieces.append(pa.table({name: [value] for name, value in
+                                    zip(output.column_names, values, strict=True)}))  # fmt: skip
+            start = stop
+        pieces.append(output.slice(start))
+        return [piece for piece in pieces if piece.num_rows]
+
+    def _treatment(self, cells: dict[str, CodedColumn]) -> np.ndarray | None:
+        column = cells.get(ON_BONE_TREATMENT)
+        if column is None:
+            return None
+        from webapp.risk.report import read_on_bone_treatment
+
+        return read_on_bone_treatment(column.distinct)[column.codes]
 
 
-def workers_for(size_in_bytes: int) -> int:
-    """How many processes to score a list of this size with (1: this process only)."""
-    if size_in_bytes < IN_PARALLEL_FROM_BYTES:
-        return 1
-    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    return max(1, min(available or os.cpu_count() or 1, MOST_WORKERS))
+def coded(column: pa.ChunkedArray) -> CodedColumn:
+    """A column of text as each row's index into its distinct texts (read once each)."""
+    array = column.combine_chunks()
+    if not pa.types.is_dictionary(array.type):
+        array = array.dictionary_encode(null_encoding="encode")
+    distinct = [text or "" for text in array.dictionary.to_pylist()]
+    return CodedColumn(array.indices.to_numpy(zero_copy_only=False), distinct)
 
 
-Submit = Callable[[Batch], "concurrent.futures.Future[ScoredBatch]"]
+def fixed_decimals(
+    values: np.ndarray, decimals: int, written: np.ndarray
+) -> tuple[np.ndarray, pa.Array]:
+    """(`values` in units of the last decimal, as int64; their text with `decimals`
+    decimals, blank where not `written`), rounded exactly as f"{value:.{decimals}f}"."""
+    scale = 10**decimals
+    with np.errstate(invalid="ignore"):
+        scaled = np.where(written, values, 0.0) * scale
+    units = np.rint(scaled).astype(np.int64)
+    # Multiplying by the scale can round a value that lies within a hair of a half up
+    # or down; those few, and any negative, are formatted by Python itself.
+    doubtful = np.flatnonzero(written & ((np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+                                         | (scaled < 0)))  # fmt: skip
+    whole = pc.cast(pa.array(units // scale), pa.string())
+    part = pc.utf8_lpad(pc.cast(pa.array(units % scale), pa.string()), decimals, "0")
+    text = pc.binary_join_element_wise(whole, part, ".")
+    if len(doubtful):
+        exact = [f"{value:.{decimals}f}" for value in values[doubtful].tolist()]
+        text = pc.replace_with_mask(text, _mask(len(values), doubtful), pa.array(exact))
+        units[doubtful] = [int(value.replace(".", "")) for value in exact]
+    return units, _blank_unless(text, written)
 
 
-@contextlib.contextmanager
-def batch_scorer(columns: PracticeListColumns, workers: int) -> Iterator[Submit]:
-    """A function that starts scoring a batch and returns a future of its ScoredBatch."""
-    if workers <= 1:
-        scorer = RowScorer(columns)
-        yield lambda batch: _done(score_batch(scorer, batch))
-        return
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=_process_context(),
-        initializer=_start_worker,
-        initargs=(columns,),
-    ) as executor:
-        try:
-            yield lambda batch: executor.submit(_score_in_worker, batch)
-        except BaseException:
-            executor.shutdown(cancel_futures=True)
-            raise
+def _mask(size: int, positions: np.ndarray) -> pa.Array:
+    mask = np.zeros(size, dtype=bool)
+    mask[positions] = True
+    return pa.array(mask)
 
 
-def _done(result: ScoredBatch) -> "concurrent.futures.Future[ScoredBatch]":
-    future: concurrent.futures.Future[ScoredBatch] = concurrent.futures.Future()
-    future.set_result(result)
-    return future
+def _blank_unless(text: pa.Array, written: np.ndarray) -> pa.Array:
+    """`text` where `written`, else null (written as an empty cell)."""
+    return pc.if_else(pa.array(written), text, pa.scalar(None, pa.string()))
 
 
-def _process_context() -> multiprocessing.context.BaseContext:
-    # fork starts a worker in milliseconds with the equations already loaded; where it
-    # does not exist (Windows, macOS default) spawn works, only slower to start.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+def _errors(rows: int, refused_at: np.ndarray, reasons: list[str]) -> pa.Array:
+    if not reasons:
+        return pa.nulls(rows, pa.string())
+    errors: list[str | None] = [None] * rows
+    for index, reason in zip(refused_at.tolist(), reasons, strict=True):
+        errors[index] = reason
+    return pa.array(errors, pa.string())
 
 
-# Each worker process scores with its own RowScorer (and its own caches).
-_worker_scorer: RowScorer | None = None
-
-
-def _start_worker(columns: PracticeListColumns) -> None:
-    global _worker_scorer
-    _worker_scorer = RowScorer(columns)
-
-
-def _score_in_worker(batch: Batch) -> ScoredBatch:
-    assert _worker_scorer is not None, "the pool's initializer sets the scorer"
-    return score_batch(_worker_scorer, batch)
+def _row_cells(table: pa.Table, index: int) -> list[str]:
+    return [table.column(position)[index].as_py() or "" for position in range(table.num_columns)]

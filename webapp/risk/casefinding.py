@@ -10,29 +10,39 @@ leaves a half-written list that someone could mistake for a complete one.
 Format, outputs and the NICE CG146 counting rules: docs/clinical/case-finding.md.
 """
 
-import collections
 import concurrent.futures
 import contextlib
 import csv
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from webapp.risk.batches import (
-    RESULT_COLUMNS,
-    Batch,
-    ScoredBatch,
-    Submit,
-    batch_scorer,
-    read_batches,
-    workers_for,
-)
-from webapp.risk.csv_lines import LINE_END, QuotedRecords, cells_of, is_plain
+import numpy as np
+import pyarrow as pa
+
+from webapp.risk import batches
+from webapp.risk.batches import RESULT_COLUMNS, BatchScorer, ScoredBatch
 from webapp.risk.errors import PracticeListError
+from webapp.risk.list_files import (
+    ListBatch,
+    arrow_batches,
+    has_one_record_a_line,
+    header_line,
+    python_batches,
+    read_header,
+    write_table,
+)
 from webapp.risk.practice_list import CATEGORY_COLUMNS, PracticeListColumns
+
+if TYPE_CHECKING:
+    from webapp.risk.report import ReportTally
+
+__all__ = ["RESULT_COLUMNS", "CaseFindingSummary", "RiskSpread", "score_practice_list"]
+# Below this size a list is read and scored in one thread: a second would cost more.
+IN_TWO_THREADS_FROM_BYTES = 4 * 1024 * 1024
 
 RefusedRowHandler = Callable[[int, str], None]
 ProgressHandler = Callable[[int], None]
@@ -69,33 +79,70 @@ def score_practice_list(
     on_refused: RefusedRowHandler | None = None,
     on_progress: ProgressHandler | None = None,
     workers: int | None = None,
+    report: "ReportTally | None" = None,
 ) -> CaseFindingSummary:
     """Score every row of the practice list at `input_path` into `output_path`.
 
     `on_refused(line_number, reason)` hears about each row that could not be scored (the
     physical line in the file, the header being line 1), in file order; `on_progress(rows)`
-    is called as batches of rows are finished. `workers` is how many processes score
-    (default: one for a small list, one per CPU up to four for a large one); the output
-    is the same whatever it is. Raises PracticeListError when the list itself cannot be
-    read (missing, not UTF-8, required columns absent) or the output cannot be written.
+    is called as batches of rows are finished. `workers` is how many threads share the
+    work (default: one for a small list, two for a large one: one reads ahead while the
+    other scores and writes); the output is the same whatever it is. `report`, when
+    given, is a ReportTally that every batch's people and refusals are added to. Raises
+    PracticeListError when the list itself cannot be read (missing, not UTF-8, required
+    columns absent) or the output cannot be written.
     """
     input_path, output_path = Path(input_path), Path(output_path)
     if output_path.exists() and output_path.resolve() == input_path.resolve():
         raise PracticeListError("The output file must not be the input file.")
     with _open_practice_list(input_path) as source, _reading_errors_explained(source):
-        header_text, header_lines = _header(source, input_path)
-        header = cells_of(header_text)
+        header, header_lines = read_header(source)
+        if not header:
+            raise PracticeListError(f"{input_path} has no header row: its first line is empty.")
         columns = PracticeListColumns.from_header(header)
         if workers is None:
             workers = workers_for(os.fstat(source.fileno()).st_size)
-        with (
-            _written_atomically(output_path) as destination,
-            batch_scorer(columns, workers) as submit,
-        ):
-            destination.write(f"{header_text},{','.join(RESULT_COLUMNS)}{LINE_END}")
-            tally = _Tally(destination.write, on_refused, on_progress)
-            _score_in_order(read_batches(source, header_lines), submit, workers, tally)
+        scorer = BatchScorer(columns, for_report=report is not None)
+        list_batches = _list_batches(input_path, source, header_lines, scorer)
+        with _written_atomically(output_path) as destination:
+            destination.write(header_line([*header, *RESULT_COLUMNS]))
+            tally = _Tally(destination, on_refused, on_progress, report)
+            for scored in _scored_in_order(list_batches, scorer, workers):
+                tally.add(scored)
     return tally.summary(_assumptions(columns))
+
+
+def workers_for(size_in_bytes: int) -> int:
+    """How many threads to score a list of this size with."""
+    return 1 if size_in_bytes < IN_TWO_THREADS_FROM_BYTES else 2
+
+
+def _list_batches(
+    path: Path, source: TextIO, header_lines: int, scorer: BatchScorer
+) -> Iterator[ListBatch]:
+    """The list's records in batches: by pyarrow when each line is one record (nearly
+    every list), else by the csv module, which keeps count of physical lines."""
+    width = scorer.columns.width
+    if has_one_record_a_line(path):
+        coded = set(scorer.coded_positions.values())
+        return arrow_batches(path, width, header_lines, batches.BATCH_ROWS, coded)
+    return python_batches(source, width, header_lines, batches.BATCH_ROWS)
+
+
+def _scored_in_order(
+    list_batches: Iterator[ListBatch], scorer: BatchScorer, workers: int
+) -> Iterator[ScoredBatch]:
+    """Each batch scored, in the list's order; with two workers the next batch is read
+    (pyarrow parses without holding the interpreter) while this one is scored."""
+    if workers <= 1:
+        for batch in list_batches:
+            yield scorer.score(batch)
+        return
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="read-list") as reader:
+        pending = reader.submit(next, list_batches, None)
+        while (batch := pending.result()) is not None:
+            pending = reader.submit(next, list_batches, None)
+            yield scorer.score(batch)
 
 
 @contextlib.contextmanager
@@ -115,26 +162,39 @@ def _reading_errors_explained(source: TextIO) -> Iterator[None]:
     try:
         yield
     except UnicodeDecodeError as problem:
-        raise PracticeListError(
-            f"{source.name} is not UTF-8 text; save it as 'CSV UTF-8' and try again."
-        ) from problem
+        raise PracticeListError(_not_utf8(source.name)) from problem
+    except pa.ArrowInvalid as problem:
+        if "UTF8" in str(problem):
+            raise PracticeListError(_not_utf8(source.name)) from problem
+        raise PracticeListError(_not_csv(source.name, problem)) from problem
     except csv.Error as problem:
-        raise PracticeListError(
-            f"{source.name} is not a readable CSV file: {problem}."
-        ) from problem
+        raise PracticeListError(_not_csv(source.name, problem)) from problem
+
+
+def _not_csv(name: str, problem: Exception) -> str:
+    return f"{name} is not a readable CSV file: {problem}."
+
+
+def _not_utf8(name: str) -> str:
+    return f"{name} is not UTF-8 text; save it as 'CSV UTF-8' and try again."
 
 
 @contextlib.contextmanager
-def _written_atomically(path: Path) -> Iterator[TextIO]:
-    """A file that becomes `path` only if the block finishes; otherwise it is removed."""
+def _written_atomically(path: Path) -> Iterator[pa.NativeFile]:
+    """A file that becomes `path` only if the block finishes; otherwise it is removed.
+
+    It is created readable by its owner only (it holds patients' details), and the
+    block's exceptions include KeyboardInterrupt and the signals the CLI turns into one.
+    """
     try:
         handle, temporary = tempfile.mkstemp(
             dir=path.parent, prefix=f".{path.name}.", suffix=".part"
         )
+        os.close(handle)
     except OSError as problem:
         raise PracticeListError(f"Cannot write {path}: {problem.strerror}.") from problem
     try:
-        with open(handle, "w", encoding="utf-8", newline="") as destination:
+        with pa.OSFile(temporary, "wb") as destination:
             yield destination
         os.replace(temporary, path)
     except BaseException:
@@ -143,55 +203,34 @@ def _written_atomically(path: Path) -> Iterator[TextIO]:
         raise
 
 
-def _header(source: TextIO, path: Path) -> tuple[str, int]:
-    """The header's text and how many lines it takes (more than one only if a quoted
-    column name holds a line break)."""
-    line, lines = next(source, ""), 1
-    if not is_plain(line):
-        line, _, continuation_lines = QuotedRecords(source).read(line)
-        lines += continuation_lines
-    text = line.rstrip("\r\n")
-    if not text:
-        raise PracticeListError(f"{path} has no header row: its first line is empty.")
-    return text, lines
-
-
-def _score_in_order(
-    batches: Iterator[Batch], submit: Submit, workers: int, tally: "_Tally"
-) -> None:
-    """Score the batches, taking each result back in the order the batches were read."""
-    pending: collections.deque[concurrent.futures.Future[ScoredBatch]] = collections.deque()
-    for batch in batches:
-        pending.append(submit(batch))
-        # A few batches in hand keep every worker busy without reading the whole list in.
-        if len(pending) > 2 * workers:
-            tally.add(pending.popleft().result())
-    while pending:
-        tally.add(pending.popleft().result())
-
-
 class _Tally:
     """Writes scored batches in order and gathers what the summary needs from them."""
 
     def __init__(
         self,
-        write: Callable[[str], object],
+        destination: pa.NativeFile,
         on_refused: RefusedRowHandler | None,
         on_progress: ProgressHandler | None,
+        report: "ReportTally | None",
     ) -> None:
-        self._write, self._on_refused, self._on_progress = write, on_refused, on_progress
+        self._destination, self._report = destination, report
+        self._on_refused, self._on_progress = on_refused, on_progress
         self.rows_read = self.refused = self.meeting_nice_cg146 = self.previous_fracture = 0
-        self.major_osteoporotic: list[float] = []
-        self.hip: list[float] = []
+        # Risks as written, in millionths of a percent: 8 bytes a person for the centiles.
+        self.major_osteoporotic: list[np.ndarray] = []
+        self.hip: list[np.ndarray] = []
 
     def add(self, batch: ScoredBatch) -> None:
-        self._write(batch.output)
-        self.major_osteoporotic += batch.major_osteoporotic
-        self.hip += batch.hip
+        for table in batch.output:
+            write_table(self._destination, table)
+        self.major_osteoporotic.append(batch.major_osteoporotic.astype(np.int32))
+        self.hip.append(batch.hip.astype(np.int32))
         self.meeting_nice_cg146 += batch.meeting_nice_cg146
         self.previous_fracture += batch.previous_fracture
         self.refused += len(batch.refused)
-        self.rows_read += len(batch.hip) + len(batch.refused)
+        self.rows_read += batch.rows
+        if self._report is not None:
+            _add_to_report(self._report, batch)
         if self._on_refused is not None:
             for line_number, reason in batch.refused:
                 self._on_refused(line_number, reason)
@@ -199,35 +238,71 @@ class _Tally:
             self._on_progress(self.rows_read)
 
     def summary(self, assumptions: tuple[str, ...]) -> CaseFindingSummary:
+        scale = 10**batches.RISK_DECIMALS
+        hip = np.concatenate([np.empty(0, np.int32), *self.hip])
         return CaseFindingSummary(
             rows_read=self.rows_read,
-            rows_scored=len(self.hip),
+            rows_scored=len(hip),
             rows_refused=self.refused,
             meeting_nice_cg146=self.meeting_nice_cg146,
             previous_fracture=self.previous_fracture,
-            major_osteoporotic=spread_of(self.major_osteoporotic),
-            hip=spread_of(self.hip),
+            major_osteoporotic=spread_of(
+                np.concatenate([np.empty(0, np.int32), *self.major_osteoporotic]), scale
+            ),
+            hip=spread_of(hip, scale),
             assumptions=assumptions,
         )
 
 
-def spread_of(risks: list[float]) -> RiskSpread | None:
-    """Lowest, median, 90th centile and highest of `risks` (None when there are none).
+def _add_to_report(report: "ReportTally", batch: ScoredBatch) -> None:
+    """The batch's scored people and refusals, added to the report's counts."""
+    from webapp.risk.report import ScoredColumns
+
+    scores = batch.scores
+    assert scores is not None, "a batch scored for a report keeps its scores"
+    scored = scores.scored
+    treatment = batch.on_bone_treatment
+    report.add_scored(
+        ScoredColumns(
+            female=scores.female[scored],
+            age=scores.age[scored],
+            major_osteoporotic=scores.major_osteoporotic[scored],
+            hip=scores.hip[scored],
+            meets_nice_cg146=scores.meets_nice_cg146[scored],
+            previous_fracture=scores.previous_fracture[scored],
+            on_bone_treatment=None if treatment is None else treatment[scored],
+        )
+    )
+    report.add_refused(reason for _, reason in batch.refused)
+
+
+def spread_of(risks: Sequence[float] | np.ndarray, scale: int = 1) -> RiskSpread | None:
+    """Lowest, median, 90th centile and highest of `risks` (None when there are none);
+    `scale` says what they are in (10**6: millionths of a percent).
 
     Centiles interpolate linearly between the two nearest ranks (the method spreadsheets
     call PERCENTILE.INC), so the median of an even count is the mean of the middle two.
+    Only the ranks needed are put in place (a partition, not a sort).
     """
-    if not risks:
+    values = np.asarray(risks)
+    if not len(values):
         return None
-    ordered = sorted(risks)
-    return RiskSpread(ordered[0], _centile(ordered, 0.5), _centile(ordered, 0.9), ordered[-1])
+    last = len(values) - 1
+    ranks = {0, last}
+    for fraction in (0.5, 0.9):
+        below = int(last * fraction)
+        ranks |= {below, min(below + 1, last)}
+    ordered = np.partition(values, sorted(ranks))
 
+    def centile(fraction: float) -> float:
+        position = last * fraction
+        below = int(position)
+        low, high = ordered[below] / scale, ordered[min(below + 1, last)] / scale
+        return float(low + (high - low) * (position - below))
 
-def _centile(ordered: list[float], fraction: float) -> float:
-    position = (len(ordered) - 1) * fraction
-    below = int(position)
-    above = min(below + 1, len(ordered) - 1)
-    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+    return RiskSpread(
+        float(ordered[0] / scale), centile(0.5), centile(0.9), float(ordered[last] / scale)
+    )
 
 
 def _assumptions(columns: PracticeListColumns) -> tuple[str, ...]:

@@ -243,9 +243,10 @@ def _risk_percent(outcome, male, categories, answers, age, bmi) -> np.ndarray:
     predictor = tables.category[outcome][
         male, categories["ethnicity"], categories["smoking"], categories["alcohol"]
     ]
-    answer_terms = np.zeros(len(male))
-    for answer, yes in answers.items():
-        answer_terms += np.where(yes, tables.yes_no(outcome, answer)[male], 0.0)
+    # Rows by answers times answers by sex: each row's yes coefficients for both sexes.
+    said_yes = np.column_stack([*answers.values(), np.zeros(len(male), dtype=bool)])
+    coefficients = np.array([tables.yes_no(outcome, answer) for answer in answers] + [[0.0, 0.0]])
+    answer_terms = (said_yes @ coefficients)[np.arange(len(male)), male]
     predictor = predictor + answer_terms + tables.age[outcome][male, age]
     predictor = predictor + _bmi_terms(outcome, male, bmi)
     with np.errstate(invalid="ignore"):
