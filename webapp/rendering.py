@@ -48,6 +48,16 @@ class KeptTemplate(Template):
     in C. The answer, and so what Jinja does with it, is the same.
     """
 
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        """The design system's page template is drawn through kept frames (webapp/page_frame.py)."""
+        template = super()._from_namespace(environment, namespace, globals)
+        from webapp import page_frame  # it builds on this module
+
+        if template.name == page_frame.FRAMED_TEMPLATE:
+            page_frame.framed(template)
+        return template
+
     def _get_default_module(self, ctx=None):
         if ctx is not None and isinstance(self.globals, ChainMap):
             if not ctx.globals_keys.difference(*self.globals.maps):
@@ -113,6 +123,11 @@ def _draw(environment, template_name: str, macro_name: str, key: str, with_calle
     return before, after
 
 
+def plain_key(value) -> str:
+    """A key for a plain value (see `_plain`), the same for equal values."""
+    return _key([value])
+
+
 def _key(arguments) -> str:
     """JSON of the arguments, Markup marked as such so it comes back as Markup."""
     return json.dumps(_plain(arguments), sort_keys=True)
@@ -162,7 +177,10 @@ def fixed_url(endpoint: str, **values) -> str:
 def register(app: Flask) -> None:
     """Make `drawn_once`, `kept_macro` and `fixed_url` available in every template, and
     imports cheap."""
+    from webapp import page_frame
+
     app.extensions[KEPT] = {}
     app.extensions[FIXED_URLS] = {}
+    page_frame.register(app)
     app.jinja_env.template_class = KeptTemplate
     app.jinja_env.globals.update(drawn_once=drawn_once, kept_macro=kept_macro, fixed_url=fixed_url)
