@@ -74,6 +74,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from webapp import session_cookie
+
+    session_cookie.register(app)
     from webapp.auth import init_auth
 
     init_auth(app)

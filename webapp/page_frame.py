@@ -135,7 +135,7 @@ def _frame_key(context, variables) -> tuple | None:
     nonce = context.resolve_or_missing(NONCE)
     if nonce is not missing and nonce and not isinstance(nonce, str):
         return None
-    blocks = tuple((name, tuple(chain)) for name, chain in context.blocks.items())
+    blocks = tuple(context.blocks), tuple(map(tuple, context.blocks.values()))
     root = request.script_root if has_request_context() else None
     signed_in = context.resolve_or_missing(SIGNED_IN) is not missing
     return signed_in, root, bool(nonce) and nonce is not missing, tuple(values), blocks

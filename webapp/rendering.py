@@ -134,10 +134,25 @@ def _key(arguments) -> str:
 
 
 def _plain(value):
-    """`value` as JSON can hold it; a TypeError for anything that is not a plain value."""
+    """`value` as JSON can hold it; a TypeError for anything that is not a plain value.
+
+    The exact types a template's literals are made of are looked at first: a key is
+    made for every kept component on every page.
+    """
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or kind is float or value is None:
+        return value
+    if kind is dict and all(type(name) is str for name in value):
+        return {name: _plain(item) for name, item in value.items()}
+    if kind is list:
+        return [_plain(item) for item in value]
+    return _plain_subclass(value)
+
+
+def _plain_subclass(value):
     if isinstance(value, Markup):
         return {"__html__": str(value)}
-    if value is None or isinstance(value, str | bool | int | float):
+    if isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, dict) and all(isinstance(name, str) for name in value):
         return {name: _plain(item) for name, item in value.items()}

@@ -265,10 +265,10 @@ def _count_once(answers_so_far: dict) -> None:
     session[COUNTED] = digest
 
 
-def _confirmed_result_or_redirect(template: str, **page):
-    """The page drawn from the confirmed answers' result, or where to go without them:
-    the "answers deleted" page once the session has ended, else the next unanswered
-    question or "Check your answers"."""
+def _confirmed_result_or_redirect(template: str, with_answers: bool = False, **page):
+    """The page drawn from the confirmed answers' result (and, `with_answers`, each
+    answer in words), or where to go without them: the "answers deleted" page once the
+    session has ended, else the next unanswered question or "Check your answers"."""
     answers_so_far = _answers()
     if not answers_so_far:
         return redirect(url_for("selfcheck.session_ended"))
@@ -284,7 +284,7 @@ def _confirmed_result_or_redirect(template: str, **page):
     return render_template(
         template,
         result=result,
-        rows=answer_rows(answers_so_far),
+        rows=answer_rows(answers_so_far) if with_answers else None,
         advice=advice,
         people_affected=people_affected,
         today=uk_today(),
@@ -309,6 +309,7 @@ def summary():
     """
     return _confirmed_result_or_redirect(
         "selfcheck/summary.html",
+        with_answers=True,
         pdf_size=file_size(SUMMARY_PDF_AT_MOST) if pdf_can_be_drawn() else None,
     )
 
@@ -316,7 +317,7 @@ def summary():
 @bp.route("/summary.pdf")
 def summary_pdf():
     """The GP summary as a PDF file, drawn from the same page and print stylesheet."""
-    page = _confirmed_result_or_redirect("selfcheck/summary.html")
+    page = _confirmed_result_or_redirect("selfcheck/summary.html", with_answers=True)
     if not isinstance(page, str):
         return page
     pdf = _summary_as_pdf(page)
