@@ -4,19 +4,24 @@ Importing this package connects to nothing, starts no scheduler and sends
 nothing; `create_app` builds an app from a config class in named steps.
 """
 
+from __future__ import annotations
+
 import logging
 import sys
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+if TYPE_CHECKING:  # imported where used: `import webapp.risk` alone needs none of them
+    from flask import Flask
 
-from config import Config, config_from_environment
-from webapp.extensions import csrf, db, login_manager, migrate
-from webapp.logs import OneLineFormatter
+    from config import Config
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
     """Build the BoneCheck app from `config_class` (or the one BONECHECK_ENV names)."""
+    from flask import Flask
+
+    from config import config_from_environment
+
     config_class = config_class or config_from_environment()
     config_class.check()
     app = Flask(__name__, instance_relative_config=False)
@@ -35,6 +40,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 def init_logging(app: Flask) -> None:
     """Log to stdout, one logfmt line a record with its `extra=` fields (webapp/logs.py)."""
+    from webapp.logs import OneLineFormatter
+
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(OneLineFormatter())
     logger = logging.getLogger("webapp")
@@ -50,6 +57,8 @@ def init_jinja(app: Flask) -> None:
     extension, so autoescaping is switched on for every template: without it an
     error message echoing user input would be rendered as raw HTML.
     """
+    from jinja2 import ChainableUndefined, ChoiceLoader, PackageLoader
+
     app.jinja_options = {
         "loader": ChoiceLoader(
             [app.create_global_jinja_loader(), PackageLoader("nhsuk_frontend_jinja")]
@@ -69,6 +78,7 @@ def init_jinja(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions created in webapp.extensions to this app."""
     import webapp.models  # noqa: F401  (every table registered before Alembic looks)
+    from webapp.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)

@@ -1,15 +1,23 @@
-"""`flask risk score`: case-finding over a GP practice list, a thin wrapper on webapp.risk."""
+"""`flask risk score`: case-finding over a GP practice list, a thin wrapper on webapp.risk.
+
+Nothing heavy is imported until the command runs: every `flask` command and every web
+process builds the app, which registers this group, and none of them needs NumPy or
+pyarrow.
+"""
 
 import contextlib
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import AppGroup
 
-from webapp.risk.casefinding import CaseFindingSummary, RiskSpread, score_practice_list
-from webapp.risk.errors import PracticeListError
+if TYPE_CHECKING:
+    from webapp.risk.casefinding import CaseFindingSummary, RiskSpread
+    from webapp.risk.report import CutOffs
 
 risk_cli = AppGroup("risk", help="Fracture-risk tools for GP practices.")
 
@@ -17,6 +25,8 @@ CREDIT = (
     "Estimated with the published QFracture-2012 equations (Hippisley-Cox & Coupland, "
     "BMJ 2012). Not a diagnosis: see docs/clinical/case-finding.md before acting on it."
 )
+# A run stopped by one of these removes its unfinished output and exits 128 + the signal.
+STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 @risk_cli.command("score")
@@ -29,17 +39,106 @@ CREDIT = (
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the scored list (CSV, UTF-8).",
 )
-def score_command(input_csv: Path, output_csv: Path) -> None:
+@click.option(
+    "--report",
+    "report_html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a one-page HTML report of counts (no names, no ids) here.",
+)
+@click.option(
+    "--cut-off",
+    "cut_off_texts",
+    multiple=True,
+    metavar="mof=PERCENT|hip=PERCENT",
+    help="A cut-off on QFracture 10-year risk for the report (repeatable), "
+    "e.g. --cut-off mof=10 --cut-off hip=3.",
+)
+def score_command(
+    input_csv: Path, output_csv: Path, report_html: Path | None, cut_off_texts: tuple[str, ...]
+) -> None:
     """Score a practice list CSV with 10-year fracture risks (QFracture-2012)."""
+    cut_offs = _cut_offs(report_html, cut_off_texts, input_csv, output_csv)
+    from webapp.risk.casefinding import score_practice_list
+    from webapp.risk.errors import PracticeListError
+
+    report = None
+    if cut_offs is not None:
+        from webapp.risk.report import ReportTally
+
+        report = ReportTally(cut_offs)
     try:
-        with _progress_bar(input_csv) as on_progress:
+        with _stopped_by_signals(), _progress_bar(input_csv) as on_progress:
             summary = score_practice_list(
-                input_csv, output_csv, on_refused=_report_refused_row, on_progress=on_progress
+                input_csv,
+                output_csv,
+                on_refused=_report_refused_row,
+                on_progress=on_progress,
+                report=report,
             )
+            if report is not None and report_html is not None:
+                _write_report(report, report_html, input_csv)
     except PracticeListError as problem:
         raise click.ClickException(str(problem)) from problem
     for line in summary_lines(summary, output_csv):
         click.echo(line, err=True)
+    if report_html is not None:
+        click.echo(f"Wrote the report {report_html}.", err=True)
+
+
+def _cut_offs(
+    report_html: Path | None, texts: tuple[str, ...], input_csv: Path, output_csv: Path
+) -> "CutOffs | None":
+    """The report's cut-offs (None without --report), refusing bad options before any work."""
+    if report_html is None:
+        if texts:
+            raise click.UsageError(
+                "--cut-off sets the report's cut-offs: add --report REPORT.html."
+            )
+        return None
+    if report_html.resolve() in (input_csv.resolve(), output_csv.resolve()):
+        raise click.BadParameter(
+            "the report must be a file of its own, not the input or the output.",
+            param_hint="--report",
+        )
+    if not report_html.parent.is_dir():
+        raise click.BadParameter(
+            f"there is no folder {str(report_html.parent)!r} to write it in.", param_hint="--report"
+        )
+    from webapp.risk.report import cut_offs_from
+
+    try:
+        return cut_offs_from(texts)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem), param_hint="--cut-off") from problem
+
+
+def _write_report(report, report_html: Path, input_csv: Path) -> None:
+    """The report page, written atomically like the scored list."""
+    from webapp.clock import utc_now
+    from webapp.risk.casefinding import write_text_atomically
+    from webapp.risk.report import render_report
+
+    page = render_report(report, list_name=input_csv.name, generated_at=utc_now())
+    write_text_atomically(report_html, page)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """While the block runs, SIGTERM, SIGINT and SIGHUP stop it by raising SystemExit, so
+    the scored list's temporary file is removed on the way out (the signal's default
+    would end the process where it stands and leave it behind)."""
+
+    def stop(number: int, frame: object) -> None:
+        name = signal.Signals(number).name
+        click.echo(f"Stopped by {name}: the scored list was not written.", err=True)
+        raise SystemExit(128 + number)
+
+    previous = {number: signal.signal(number, stop) for number in STOPPING_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _report_refused_row(line_number: int, reason: str) -> None:
@@ -62,7 +161,7 @@ def _progress_bar(input_csv: Path) -> Iterator[Callable[[int], None] | None]:
         yield lambda rows_read: bar.update(rows_read - bar.pos)
 
 
-def summary_lines(summary: CaseFindingSummary, output_csv: Path) -> list[str]:
+def summary_lines(summary: "CaseFindingSummary", output_csv: Path) -> list[str]:
     """The end-of-run summary: counts, NICE CG146, previous fractures, spread of risks."""
     scored = summary.rows_scored
     meeting, previous = summary.meeting_nice_cg146, summary.previous_fracture
@@ -86,7 +185,7 @@ def summary_lines(summary: CaseFindingSummary, output_csv: Path) -> list[str]:
     return lines
 
 
-def _spread_line(label: str, spread: RiskSpread) -> str:
+def _spread_line(label: str, spread: "RiskSpread") -> str:
     return (
         f"{label:<28}{spread.lowest:>9.2f}{spread.median:>9.2f}"
         f"{spread.centile_90:>14.2f}{spread.highest:>9.2f}"

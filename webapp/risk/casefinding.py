@@ -203,6 +203,13 @@ def _written_atomically(path: Path) -> Iterator[pa.NativeFile]:
         raise
 
 
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `path` by way of a temporary file beside it, so a reader
+    never sees half of it; raises PracticeListError when it cannot be written."""
+    with _written_atomically(path) as destination:
+        destination.write(text.encode("utf-8"))
+
+
 class _Tally:
     """Writes scored batches in order and gathers what the summary needs from them."""
 

@@ -17,15 +17,15 @@ from collections import deque
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 LINE_END = "\r\n"  # RFC 4180, as the list was always written
-BLOCK_BYTES = 4 << 20  # a block of the file parsed at once: about 45,000 rows of a list
-SCAN_BYTES = 8 << 20
+BLOCK_BYTES = 4 << 20  # read and parsed at once: some 45,000 rows of a list
+SCAN_BYTES = 1 << 20
 CODED_TEXT = pa.dictionary(pa.int32(), pa.string())
 WRITE_OPTIONS = pa_csv.WriteOptions(include_header=False, eol=LINE_END, batch_size=8192)
 
@@ -101,22 +101,61 @@ def arrow_batches(
     wrong number of cells is handed back as an odd row, at its own line. The columns at
     the positions in `coded` come as dictionaries (each distinct text once, and each
     row's index into them), which is how the scorer reads them; they are still text.
+
+    The file is read here, a block of whole lines at a time, and each block parsed on its
+    own: pyarrow's streaming reader reads up to 32 blocks ahead, which would hold tens
+    of megabytes of a long list in memory for nothing.
     """
     names = column_names(width)
     types = {name: CODED_TEXT if position in coded else pa.string()
              for position, name in enumerate(names)}  # fmt: skip
     odd: deque[tuple[int, str]] = deque()
+    next_line = header_lines + 1
+    with open(path, "rb") as stream:
+        for _ in range(header_lines):
+            stream.readline()
+        for table in _parsed_blocks(stream, names, types, odd, next_line):
+            for start in range(0, max(table.num_rows, 1), rows):
+                batch, next_line = _place(table.slice(start, rows), odd, next_line)
+                if batch.rows:
+                    yield batch
+    if odd:
+        yield ListBatch(pa.table({name: pa.array([], pa.string()) for name in names}),
+                        np.empty(0, dtype=np.int64), [_odd_row(*row) for row in odd])  # fmt: skip
+
+
+def _parsed_blocks(
+    stream: BinaryIO, names: list[str], types: dict, odd: deque[tuple[int, str]], line: int
+) -> Iterator[pa.Table]:
+    """A table for each block of whole lines, from physical `line` on; odd rows go to `odd`."""
+    tail = b""
+    for block in iter(lambda: stream.read(BLOCK_BYTES), b""):
+        text = tail + block
+        cut = text.rfind(b"\n") + 1
+        text, tail = text[:cut], text[cut:]
+        if text:
+            table, lines = _parse(text, names, types, odd, line)
+            yield table
+            line += lines
+    if tail:
+        yield _parse(tail, names, types, odd, line)[0]
+
+
+def _parse(
+    text: bytes, names: list[str], types: dict, odd: deque[tuple[int, str]], line: int
+) -> tuple[pa.Table, int]:
+    """One block's records as a table, and how many lines it held."""
+    odd_before = len(odd)
 
     def keep_odd_row(row: pa_csv.InvalidRow) -> str:
-        odd.append((row.number, row.text))
+        odd.append((line + row.number - 1, row.text))
         return "skip"
 
-    reader = pa_csv.open_csv(
-        path,
+    table = pa_csv.read_csv(
+        io.BytesIO(text),
         read_options=pa_csv.ReadOptions(
             use_threads=False,  # the only way pyarrow numbers an odd row by its line
-            block_size=BLOCK_BYTES,
-            skip_rows=header_lines,
+            block_size=len(text) + 1,
             column_names=names,
         ),
         parse_options=pa_csv.ParseOptions(invalid_row_handler=keep_odd_row),
@@ -124,16 +163,7 @@ def arrow_batches(
             column_types=types, quoted_strings_can_be_null=False
         ),
     )
-    next_line = header_lines + 1
-    for record_batch in reader:
-        for start in range(0, max(record_batch.num_rows, 1), rows):
-            table = pa.Table.from_batches([record_batch.slice(start, rows)])
-            batch, next_line = _place(table, odd, next_line)
-            if batch.rows:
-                yield batch
-    if odd:
-        yield ListBatch(pa.table({name: pa.array([], pa.string()) for name in names}),
-                        np.empty(0, dtype=np.int64), [_odd_row(*row) for row in odd])  # fmt: skip
+    return table, table.num_rows + len(odd) - odd_before
 
 
 def _place(
