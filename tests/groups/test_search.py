@@ -1,11 +1,13 @@
 """Finding groups and Fracture Liaison Services near a district."""
 
+import gc
 from datetime import date
 
 import pytest
 from sqlalchemy import event
 
 from tests.groups.factories import TODAY, create_group, online_values
+from webapp.extensions import db
 from webapp.groups.fls import add_service, check_service
 from webapp.groups.search import (
     MOST_NEARBY,
@@ -160,3 +162,34 @@ def test_groups_by_region(database):
     found, total = groups_in_region(database, "north-east", TODAY)
     assert [item.group.town for item in found] == ["Durham"] * 4 and total == 4
     assert "Hidden group" not in [item.group.name for item in found]
+
+
+def _left_for_the_collector(client, paths) -> list:
+    """The database objects that the pages at `paths` leave in reference cycles."""
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for path in paths:
+            assert client.get(path).status_code == 200
+        gc.collect()
+        mapped = tuple(mapper.class_ for mapper in db.Model.registry.mappers)
+        return [item for item in gc.garbage if isinstance(item, mapped)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+
+def test_a_search_leaves_no_services_for_the_garbage_collector(client, database):
+    """A Fracture Liaison Service and its covered districts point at each other. Loaded as
+    database objects, every search left them in a cycle that Python's collector freed
+    later, in whichever thread ran it; under threaded workers it ran SQLAlchemy's
+    clean-up of a session another request was still closing, and the worker died with a
+    segmentation fault. The finder reads services as plain values."""
+    _setup(database)
+    _service(database, name="Durham FLS", covered_districts="DH1 DH2")
+    _service(database, name="Tyneside FLS", hospital_district="NE1", covered_districts="NE1")
+    _service(database, name="Belfast FLS", hospital_district="BT9", covered_districts="BT9")
+    database.commit()
+    pages = ["/groups/near/DH1", "/groups/near/SR1", "/groups/near/BT9", "/groups/near/ZE2"]
+    left = _left_for_the_collector(client, pages)
+    assert [type(item).__name__ for item in left if "Fls" in type(item).__name__] == []

@@ -18,6 +18,7 @@ from webapp.groups.checking import needs_checking
 from webapp.groups.listings import GroupMeeting, next_meeting_of
 from webapp.models.groups import BOTH, IN_PERSON, ONLINE, SupportGroup
 from webapp.models.staff import FlsService, FlsServiceDistrict
+from webapp.phones import national_format
 from webapp.postcodes import (
     DistrictCentre,
     bounding_box,
@@ -54,10 +55,43 @@ class FoundGroup:
 
 
 @dataclass(frozen=True)
+class ServiceListing:
+    """A Fracture Liaison Service as the finder shows it: plain values read for one page.
+
+    Not the database object: FlsService and its covered districts point at each
+    other, so each page that loaded them left a cycle of database objects for
+    Python's garbage collector, which runs in whichever thread triggers it, in
+    the middle of another request; under threaded workers that crashed a worker
+    now and then with a segmentation fault (docs/deployment.md).
+    """
+
+    id: int
+    name: str
+    hospital: str
+    phone: str
+    opening_hours: str
+    hospital_district: str
+    is_example: bool
+    covered_districts: tuple[str, ...]
+
+    @property
+    def phone_national(self) -> str:
+        """The phone number as people in the UK write it, for example 0113 496 0123."""
+        return national_format(self.phone)
+
+
+# The columns a service's card shows, and its hospital's district for distances.
+_SERVICE_COLUMNS = (
+    FlsService.id, FlsService.name, FlsService.hospital, FlsService.phone,
+    FlsService.opening_hours, FlsService.hospital_district, FlsService.is_example,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class FoundService:
     """A Fracture Liaison Service near the district, or one that covers it."""
 
-    service: FlsService
+    service: ServiceListing
     covers_district: bool
     miles: float | None
 
@@ -189,20 +223,21 @@ def find_services_near(session: Session, district: str) -> list[FoundService]:
     """Services that cover the district first; else the nearest few by hospital district.
 
     A Northern Ireland district has no centre in the GB data, so only services
-    that list it as covered can be found for it. At most four queries: covering
+    that list it as covered can be found for it. At most three queries: covering
     services (an indexed lookup), or every hospital's district as plain tuples
-    and then the nearest few in full; and each set's covered districts.
+    and then the nearest few; and the shown services' covered districts.
     """
     centre = district_centre(district) if is_known_district(district) else None
-    covering = session.scalars(
-        select(FlsService)
+    covering = session.execute(
+        select(*_SERVICE_COLUMNS)
         .join(FlsServiceDistrict)
         .where(FlsService.hidden.is_(False), FlsServiceDistrict.outcode == district)
         .order_by(FlsService.name)
     ).all()
     if covering:
+        services = _service_listings(session, covering)
         found = [FoundService(service, True, _hospital_miles(centre, service.hospital_district))
-                 for service in covering]  # fmt: skip
+                 for service in services]  # fmt: skip
         return sorted(found, key=lambda item: (item.miles is None, item.miles or 0))
     if centre is None:
         return []
@@ -218,12 +253,27 @@ def _nearest_services(session: Session, centre: DistrictCentre) -> list[FoundSer
         for service_id, hospital_district in hospitals
         if (miles := _hospital_miles(centre, hospital_district)) is not None
     )[:NEAREST_SERVICES]
-    ids = [service_id for _, service_id in distances]
-    by_id = {
-        service.id: service
-        for service in session.scalars(select(FlsService).where(FlsService.id.in_(ids)))
-    }
+    rows = session.execute(
+        select(*_SERVICE_COLUMNS).where(FlsService.id.in_([item for _, item in distances]))
+    ).all()
+    by_id = {service.id: service for service in _service_listings(session, rows)}
     return [FoundService(by_id[service_id], False, miles) for miles, service_id in distances]
+
+
+def _service_listings(session: Session, rows) -> list[ServiceListing]:
+    """The services in `rows` as plain values, each with the districts it covers (one query)."""
+    if not rows:
+        return []
+    covered: dict[int, list[str]] = {row.id: [] for row in rows}
+    districts = session.execute(
+        select(FlsServiceDistrict.fls_service_id, FlsServiceDistrict.outcode).where(
+            FlsServiceDistrict.fls_service_id.in_(list(covered))
+        )
+    )
+    for service_id, outcode in districts:
+        covered[service_id].append(outcode)
+    return [ServiceListing(**row._asdict(), covered_districts=tuple(sorted(covered[row.id])))
+            for row in rows]  # fmt: skip
 
 
 def _hospital_miles(centre: DistrictCentre | None, hospital_district: str) -> float | None:
