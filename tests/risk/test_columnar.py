@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from webapp.risk import COEFFICIENT_KEYS, RiskInputError
+from webapp.risk.batches import coded, fixed_decimals
 from webapp.risk.columnar import CodedColumn, score_columns
 from webapp.risk.practice_list import YES_NO_COLUMNS, PracticeListColumns, RowScorer
 
@@ -174,3 +175,32 @@ def test_the_edges_of_every_nice_cg146_rule_agree():
 
     assert columnar.meets_nice_cg146.tolist() == [scored[4] for scored in by_row]
     assert 0 < columnar.meets_nice_cg146.sum() < len(rows)
+
+
+@given(
+    st.lists(st.one_of(st.floats(0.0, 100.0), st.sampled_from([0.0, 0.5e-6, 2.5e-6, 9.9999995,
+             99.9999995, 100.0, 12.3456785, 1e-300])), min_size=1, max_size=50),
+    st.sampled_from([2, 6]),
+)  # fmt: skip
+def test_risks_are_written_as_python_formats_them(values, decimals):
+    written = np.array([index % 5 != 3 for index in range(len(values))])
+
+    units, text = fixed_decimals(np.array(values), decimals, written)
+
+    expected = [f"{value:.{decimals}f}" if keep else None
+                for value, keep in zip(values, written, strict=True)]  # fmt: skip
+    assert text.to_pylist() == expected
+    assert [unit for unit, keep in zip(units.tolist(), written, strict=True) if keep] == [
+        int(number.replace(".", "")) for number in expected if number is not None
+    ]
+
+
+@pytest.mark.parametrize(
+    "cells", [["1", "0", "1"], ["F", "M", "x"], ["", "1", "10"], ["yes", "no", "y"], ["0"]]
+)
+def test_a_column_read_from_pyarrow_is_coded_to_its_own_texts(cells):
+    import pyarrow as pa
+
+    column = coded(pa.chunked_array([pa.array(cells[:1]), pa.array(cells[1:], pa.string())]))
+
+    assert [column.distinct[code] for code in column.codes] == cells

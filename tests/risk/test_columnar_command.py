@@ -1,6 +1,7 @@
 """`flask risk score` on the columnar engine: the two ways of reading a list, the report
 options, stopping on a signal, and memory that does not grow with the list."""
 
+import contextlib
 import csv
 import signal
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from webapp.cli.risk import risk_cli
-from webapp.risk import batches, casefinding, report
+from webapp.risk import batches, casefinding, list_files, report
 from webapp.risk.casefinding import score_practice_list
 from webapp.risk.report import DEFAULT_CUT_OFFS, ReportTally
 
@@ -37,8 +38,8 @@ def score_both_ways(tmp_path: Path, text: str, monkeypatch) -> tuple[bytes, list
     practice_list = tmp_path / "list.csv"
     practice_list.write_text(text, encoding="utf-8", newline="")
     runs = []
-    for one_record_a_line in (casefinding.has_one_record_a_line, lambda path: False):
-        monkeypatch.setattr(casefinding, "has_one_record_a_line", one_record_a_line)
+    for with_pyarrow in (True, False):
+        monkeypatch.setattr(casefinding, "READ_WITH_PYARROW", with_pyarrow)
         refused: list[tuple[int, str]] = []
         score_practice_list(practice_list, tmp_path / "out.csv", on_refused=_into(refused))
         runs += [(tmp_path / "out.csv").read_bytes(), refused]
@@ -78,7 +79,26 @@ def test_blank_lines_keep_every_later_line_number_right(tmp_path, monkeypatch):
 
     assert refused == [7]  # header 1, rows 2 and 4, blank 3, 5 and 6, row 7
     assert summary.rows_read == 3
-    assert not casefinding.has_one_record_a_line(practice_list)
+
+
+@pytest.mark.parametrize(
+    "late",
+    ["\n", "\r\n", 'P9,F,70,24,0,0,"two\nlines"\n', 'P9,F,70,24,0,0,"one, line"\n'],
+    ids=["blank LF", "blank CRLF", "quoted line break", "quoted comma"],
+)
+def test_a_list_found_not_one_record_a_line_late_on_keeps_every_line_number(
+    tmp_path, monkeypatch, late
+):
+    monkeypatch.setattr(list_files, "BLOCK_BYTES", 64)  # many blocks before the odd line
+    rows = [ROWS[0]] * 10 + [late] + [ROWS[2], ROWS[5]] * 3
+
+    fast, fast_refused, slow, slow_refused = score_both_ways(
+        tmp_path, HEADER + "".join(rows), monkeypatch
+    )
+
+    assert fast == slow
+    assert fast_refused == slow_refused
+    assert len(fast_refused) == 6
 
 
 def test_a_cell_that_looks_like_a_number_is_copied_as_written(tmp_path):
@@ -266,6 +286,6 @@ def _children(pid: int) -> set[int]:
     """The process's child processes, from /proc (Linux)."""
     found = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        with open(task / "children", encoding="ascii") as listing:
-            found |= {int(child) for child in listing.read().split()}
+        with contextlib.suppress(FileNotFoundError):  # a thread that has just ended
+            found |= {int(child) for child in (task / "children").read_text().split()}
     return found

@@ -123,10 +123,28 @@ class BatchScorer:
 
 
 def coded(column: pa.ChunkedArray) -> CodedColumn:
-    """A column of text as each row's index into its distinct texts (read once each)."""
+    """A column of text as each row's index into its distinct texts (read once each).
+
+    A column whose every cell is one character (a yes/no column of 0s and 1s, sex F/M,
+    a category code) is coded straight from its bytes, several times faster than hashing.
+    """
     array = column.combine_chunks()
-    if not pa.types.is_dictionary(array.type):
-        array = array.dictionary_encode(null_encoding="encode")
+    if pa.types.is_dictionary(array.type):
+        return _from_dictionary(array)
+    lengths = np.diff(np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array) + 1,
+                                    offset=array.offset * 4))  # fmt: skip
+    if len(array) and array.null_count == 0 and np.all(lengths == 1):
+        offsets = array.buffers()[1]
+        first = int(np.frombuffer(offsets, dtype=np.int32, count=1, offset=array.offset * 4)[0])
+        characters = np.frombuffer(array.buffers()[2], dtype=np.uint8)[first : first + len(array)]
+        present = np.flatnonzero(np.bincount(characters, minlength=256))
+        code_of = np.zeros(256, dtype=np.intp)
+        code_of[present] = np.arange(len(present))
+        return CodedColumn(code_of[characters], [chr(character) for character in present])
+    return _from_dictionary(array.dictionary_encode(null_encoding="encode"))
+
+
+def _from_dictionary(array: pa.DictionaryArray) -> CodedColumn:
     distinct = [text or "" for text in array.dictionary.to_pylist()]
     return CodedColumn(array.indices.to_numpy(zero_copy_only=False), distinct)
 
@@ -141,23 +159,45 @@ def fixed_decimals(
         scaled = np.where(written, values, 0.0) * scale
     units = np.rint(scaled).astype(np.int64)
     # Multiplying by the scale can round a value that lies within a hair of a half up
-    # or down; those few, and any negative, are formatted by Python itself.
-    doubtful = np.flatnonzero(written & ((np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
-                                         | (scaled < 0)))  # fmt: skip
-    whole = pc.cast(pa.array(units // scale), pa.string())
-    part = pc.utf8_lpad(pc.cast(pa.array(units % scale), pa.string()), decimals, "0")
-    text = pc.binary_join_element_wise(whole, part, ".")
-    if len(doubtful):
-        exact = [f"{value:.{decimals}f}" for value in values[doubtful].tolist()]
-        text = pc.replace_with_mask(text, _mask(len(values), doubtful), pa.array(exact))
-        units[doubtful] = [int(value.replace(".", "")) for value in exact]
-    return units, _blank_unless(text, written)
+    # or down; those few are rounded by Python itself, from the value.
+    doubtful = np.flatnonzero(written & (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6))
+    for position, value in zip(doubtful.tolist(), values[doubtful].tolist(), strict=True):
+        units[position] = int(f"{value:.{decimals}f}".replace(".", ""))
+    if np.any(units[written] < 0):
+        raise ValueError("a risk or BMI below zero cannot be written")
+    return units, _decimal_text(units, decimals, written)
 
 
-def _mask(size: int, positions: np.ndarray) -> pa.Array:
-    mask = np.zeros(size, dtype=bool)
-    mask[positions] = True
-    return pa.array(mask)
+def _decimal_text(units: np.ndarray, decimals: int, written: np.ndarray) -> pa.Array:
+    """The text of `units` (whole numbers of 10**-decimals) where `written`, else null:
+    the digits are laid out in one NumPy pass per place, not formatted one by one."""
+    values = units[written]
+    whole_digits = np.ones(len(values), dtype=np.int64)
+    place = 10**decimals * 10
+    while np.any(values >= place):
+        whole_digits += values >= place
+        place *= 10
+    widths = np.zeros(len(units), dtype=np.int64)
+    widths[written] = whole_digits + 1 + decimals
+    offsets = np.zeros(len(units) + 1, dtype=np.int32)
+    np.cumsum(widths, out=offsets[1:])
+    text = np.empty(int(offsets[-1]), dtype=np.uint8)
+    ends = offsets[1:][written].astype(np.int64)  # one past each number's last digit
+    remaining = values.copy()
+    for place in range(decimals):
+        text[ends - 1 - place] = 48 + remaining % 10
+        remaining //= 10
+    text[ends - 1 - decimals] = ord(".")
+    last_whole = ends - 2 - decimals
+    for place in range(int(whole_digits.max(initial=1))):
+        has_place = whole_digits > place
+        text[last_whole[has_place] - place] = 48 + remaining[has_place] % 10
+        remaining //= 10
+    validity = pa.array(written, pa.bool_()).buffers()[1]
+    return pa.StringArray.from_buffers(
+        len(units), pa.py_buffer(offsets), pa.py_buffer(text), validity,
+        null_count=int(len(units) - np.count_nonzero(written)),
+    )  # fmt: skip
 
 
 def _blank_unless(text: pa.Array, written: np.ndarray) -> pa.Array:

@@ -10,6 +10,7 @@ leaves a half-written list that someone could mistake for a complete one.
 Format, outputs and the NICE CG146 counting rules: docs/clinical/case-finding.md.
 """
 
+import collections
 import concurrent.futures
 import contextlib
 import csv
@@ -29,7 +30,6 @@ from webapp.risk.errors import PracticeListError
 from webapp.risk.list_files import (
     ListBatch,
     arrow_batches,
-    has_one_record_a_line,
     header_line,
     python_batches,
     read_header,
@@ -41,10 +41,13 @@ if TYPE_CHECKING:
     from webapp.risk.report import ReportTally
 
 __all__ = ["RESULT_COLUMNS", "CaseFindingSummary", "RiskSpread", "score_practice_list"]
+# False reads every list with the csv module (the tests hold the two ways to one output).
+READ_WITH_PYARROW = True
 # Below this size a list is read and scored in one thread: a second would cost more.
 IN_TWO_THREADS_FROM_BYTES = 4 * 1024 * 1024
 
 RefusedRowHandler = Callable[[int, str], None]
+WriteTables = Callable[[list[pa.Table]], None]
 ProgressHandler = Callable[[int], None]
 
 
@@ -103,10 +106,13 @@ def score_practice_list(
         if workers is None:
             workers = workers_for(os.fstat(source.fileno()).st_size)
         scorer = BatchScorer(columns, for_report=report is not None)
-        list_batches = _list_batches(input_path, source, header_lines, scorer)
-        with _written_atomically(output_path) as destination:
+        list_batches = _list_batches(input_path, source, header_lines, scorer, workers)
+        with (
+            _written_atomically(output_path) as destination,
+            _table_writer(destination, workers) as write,
+        ):
             destination.write(header_line([*header, *RESULT_COLUMNS]))
-            tally = _Tally(destination, on_refused, on_progress, report)
+            tally = _Tally(write, on_refused, on_progress, report)
             for scored in _scored_in_order(list_batches, scorer, workers):
                 tally.add(scored)
     return tally.summary(_assumptions(columns))
@@ -118,14 +124,13 @@ def workers_for(size_in_bytes: int) -> int:
 
 
 def _list_batches(
-    path: Path, source: TextIO, header_lines: int, scorer: BatchScorer
+    path: Path, source: TextIO, header_lines: int, scorer: BatchScorer, workers: int
 ) -> Iterator[ListBatch]:
-    """The list's records in batches: by pyarrow when each line is one record (nearly
-    every list), else by the csv module, which keeps count of physical lines."""
+    """The list's records in batches: parsed by pyarrow while each line is one record
+    (nearly every list), else by the csv module, which keeps count of physical lines."""
     width = scorer.columns.width
-    if has_one_record_a_line(path):
-        coded = set(scorer.coded_positions.values())
-        return arrow_batches(path, width, header_lines, batches.BATCH_ROWS, coded)
+    if header_lines == 1 and READ_WITH_PYARROW:
+        return arrow_batches(path, width, header_lines, batches.BATCH_ROWS, workers)
     return python_batches(source, width, header_lines, batches.BATCH_ROWS)
 
 
@@ -143,6 +148,36 @@ def _scored_in_order(
         while (batch := pending.result()) is not None:
             pending = reader.submit(next, list_batches, None)
             yield scorer.score(batch)
+
+
+@contextlib.contextmanager
+def _table_writer(destination: pa.NativeFile, workers: int) -> Iterator[WriteTables]:
+    """A function that writes scored tables to `destination` in the order given: at once
+    with one worker, else in a thread of its own (pyarrow writes without holding the
+    interpreter), at most two batches behind, so memory stays bounded."""
+    if workers <= 1:
+        yield lambda tables: _write_tables(destination, tables)
+        return
+    pending: collections.deque[concurrent.futures.Future[None]] = collections.deque()
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="write-list") as writer:
+
+        def write(tables: list[pa.Table]) -> None:
+            pending.append(writer.submit(_write_tables, destination, tables))
+            while len(pending) > 2 or (pending and pending[0].done()):
+                pending.popleft().result()
+
+        try:
+            yield write
+            while pending:
+                pending.popleft().result()
+        except BaseException:
+            writer.shutdown(cancel_futures=True)
+            raise
+
+
+def _write_tables(destination: pa.NativeFile, tables: list[pa.Table]) -> None:
+    for table in tables:
+        write_table(destination, table)
 
 
 @contextlib.contextmanager
@@ -215,12 +250,12 @@ class _Tally:
 
     def __init__(
         self,
-        destination: pa.NativeFile,
+        write: WriteTables,
         on_refused: RefusedRowHandler | None,
         on_progress: ProgressHandler | None,
         report: "ReportTally | None",
     ) -> None:
-        self._destination, self._report = destination, report
+        self._write, self._report = write, report
         self._on_refused, self._on_progress = on_refused, on_progress
         self.rows_read = self.refused = self.meeting_nice_cg146 = self.previous_fracture = 0
         # Risks as written, in millionths of a percent: 8 bytes a person for the centiles.
@@ -228,8 +263,7 @@ class _Tally:
         self.hip: list[np.ndarray] = []
 
     def add(self, batch: ScoredBatch) -> None:
-        for table in batch.output:
-            write_table(self._destination, table)
+        self._write(batch.output)
         self.major_osteoporotic.append(batch.major_osteoporotic.astype(np.int32))
         self.hip.append(batch.hip.astype(np.int32))
         self.meeting_nice_cg146 += batch.meeting_nice_cg146

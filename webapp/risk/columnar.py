@@ -116,11 +116,13 @@ class _Tables:
             np.array([eq.baseline_survival(YEARS) for eq in pair])
             for pair in zip(*equations, strict=True)
         ]
-
-    def yes_no(self, outcome: int, answer: str) -> np.ndarray:
-        """[female, male] coefficient of a yes to `answer` (0.0 where not listed)."""
-        return np.array([pair[outcome].yes_no_coefficients.get(answer, 0.0)
-                         for pair in self.equations])  # fmt: skip
+        self.answers = (*DIABETES_ANSWERS[1:], *YES_NO_COLUMNS.values())
+        # Each answer's coefficient in [MOF women, MOF men, hip women, hip men] (0 if unlisted).
+        self.yes_no_by_outcome_and_sex = np.array([
+            [pair[outcome].yes_no_coefficients.get(answer, 0.0)
+             for outcome in (0, 1) for pair in self.equations]
+            for answer in self.answers
+        ])  # fmt: skip
 
 
 def _category_table(pair: tuple[Equation, Equation]) -> np.ndarray:
@@ -169,9 +171,7 @@ def score_columns(
     readable &= bmi_readable
     used = np.where(raw_bmi < LOWEST_BMI, LOWEST_BMI, np.where(raw_bmi > HIGHEST_BMI, HIGHEST_BMI,
                                                                  raw_bmi))  # fmt: skip
-    risks = [
-        _risk_percent(outcome, male, categories, answers, age, used) for outcome in (0, 1)
-    ]
+    risks = _risks(male, categories, answers, age, used)
     return ColumnarScores(
         scored=readable,
         female=male == 0,
@@ -237,38 +237,48 @@ def _bmi_cell(text: str) -> float:
     return raw
 
 
-def _risk_percent(outcome, male, categories, answers, age, bmi) -> np.ndarray:
-    """One outcome's 10-year risk per row (outcome 0 major osteoporotic, 1 hip)."""
+def _risks(male, categories, answers, age, bmi) -> list[np.ndarray]:
+    """Each row's 10-year risks, [major osteoporotic, hip], for that row's sex."""
     tables = _tables()
-    predictor = tables.category[outcome][
-        male, categories["ethnicity"], categories["smoking"], categories["alcohol"]
-    ]
-    # Rows by answers times answers by sex: each row's yes coefficients for both sexes.
-    said_yes = np.column_stack([*answers.values(), np.zeros(len(male), dtype=bool)])
-    coefficients = np.array([tables.yes_no(outcome, answer) for answer in answers] + [[0.0, 0.0]])
-    answer_terms = (said_yes @ coefficients)[np.arange(len(male)), male]
-    predictor = predictor + answer_terms + tables.age[outcome][male, age]
-    predictor = predictor + _bmi_terms(outcome, male, bmi)
-    with np.errstate(invalid="ignore"):
-        return 100.0 * (1.0 - tables.survival[outcome][male] ** np.exp(predictor))
+    category_at = np.ravel_multi_index(
+        (male, categories["ethnicity"], categories["smoking"], categories["alcohol"]),
+        tables.category[0].shape,
+    )
+    age_at = male * (OLDEST_AGE + 1) + age
+    # Rows by answers, times answers by (outcome, sex): every row's yes terms at once.
+    said_yes = np.zeros((len(male), len(tables.answers)))
+    for column, answer in enumerate(tables.answers):
+        said_yes[:, column] = answers[answer]
+    yes_terms = said_yes @ tables.yes_no_by_outcome_and_sex
+    is_male = male == 1
+    risks = []
+    for outcome in (0, 1):
+        predictor = (
+            tables.category[outcome].ravel()[category_at]
+            + np.where(is_male, yes_terms[:, 2 * outcome + 1], yes_terms[:, 2 * outcome])
+            + tables.age[outcome].ravel()[age_at]
+            + _bmi_terms(outcome, is_male, bmi)
+        )
+        survival = np.where(is_male, *tables.survival[outcome][::-1])
+        with np.errstate(invalid="ignore"):
+            risks.append(100.0 * (1.0 - survival ** np.exp(predictor)))
+    return risks
 
 
-def _bmi_terms(outcome: int, male: np.ndarray, bmi: np.ndarray) -> np.ndarray:
+def _bmi_terms(outcome: int, is_male: np.ndarray, bmi: np.ndarray) -> np.ndarray:
     """The BMI terms' share of each row's linear predictor, for that row's sex."""
-    total = np.zeros(len(bmi))
-    for sex, pair in enumerate(_tables().equations):
-        rows = male == sex
-        values = bmi[rows]
-        share = np.zeros(len(values))
-        with np.errstate(invalid="ignore", divide="ignore"):
+    shares = []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for pair in _tables().equations:
+            share = np.zeros(len(bmi))
             for term in pair[outcome].bmi_terms:
-                x = values / term.scaled_by
+                x = bmi / term.scaled_by
                 powered = x**term.power
                 if term.times_log:
                     powered = powered * np.log(x)
                 share = share + term.coefficient * (powered - term.centre)
-        total[rows] = share
-    return total
+            shares.append(share)
+    return np.where(is_male, shares[1], shares[0])
 
 
 def _notes(blank: dict[str, np.ndarray], raw_bmi: np.ndarray, readable: np.ndarray) -> CodedColumn:

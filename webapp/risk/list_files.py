@@ -1,20 +1,23 @@
-"""Reading and writing a practice list's CSV with pyarrow, a batch of rows at a time.
+"""Reading and writing a practice list's CSV with pyarrow, a block of lines at a time.
 
 pyarrow's CSV reader parses a block of the file into columns in C++, every cell kept as
-text ("007" stays "007"); its writer writes columns back out. Both stream, so a list of
-any length is read in a memory bounded by the batch size.
+text ("007" stays "007"); its writer writes columns back out. The file is read here in
+blocks of whole lines, each parsed on its own (two at once with two workers), so a list
+of any length is read in a memory bounded by the block size.
 
 The one thing the fast reader cannot tell us is where a record starts when one record
-may take several physical lines (a quoted cell with a line break) or blank lines come
-between records. A refused row must be reported by its physical line, so such a list
-(found by a quick scan: `has_one_record_a_line`) is read by Python's csv module instead,
-which counts the lines, and then goes through the same scoring and writing.
+takes several physical lines (a quoted cell with a line break) or blank lines come
+between records. A refused row must be reported by its physical line, so each block's
+records are counted against its lines (a cheap count of line feeds): from the first
+block where they differ, the rest of the list is read by Python's csv module instead,
+which counts physical lines, and goes through the same scoring and writing.
 """
 
+import concurrent.futures
 import csv
 import io
 from collections import deque
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -25,8 +28,6 @@ import pyarrow.csv as pa_csv
 
 LINE_END = "\r\n"  # RFC 4180, as the list was always written
 BLOCK_BYTES = 4 << 20  # read and parsed at once: some 45,000 rows of a list
-SCAN_BYTES = 1 << 20
-CODED_TEXT = pa.dictionary(pa.int32(), pa.string())
 WRITE_OPTIONS = pa_csv.WriteOptions(include_header=False, eol=LINE_END, batch_size=8192)
 
 
@@ -44,46 +45,21 @@ class ListBatch:
         return self.table.num_rows + len(self.odd_rows)
 
 
+@dataclass
+class _Block:
+    """One block of whole lines: where it starts, and pyarrow's reading of it (None when
+    its records are not one a line, or pyarrow could not read it)."""
+
+    offset: int
+    table: pa.Table | None = None
+    odd_rows: list[tuple[int, str]] = field(default_factory=list)  # (line in block, text)
+
+
 def read_header(source: TextIO) -> tuple[list[str], int]:
     """The header's cells and how many physical lines it takes; ([], 0) for an empty file."""
     reader = csv.reader(source)
     header = next(reader, [])
     return header, reader.line_num
-
-
-def has_one_record_a_line(path: Path) -> bool:
-    """True when every line of the file is one whole record and no line is blank.
-
-    A quoted cell can run onto the next line only if its line holds an odd number of
-    quote characters (a quote inside a quoted cell is doubled). Reads the file in blocks,
-    so the scan's memory does not grow with the file, and looks at them with NumPy: a
-    pass over the bytes rather than a Python loop over the lines.
-    """
-    tail = b""
-    with open(path, "rb") as source:
-        for block in iter(lambda: source.read(SCAN_BYTES), b""):
-            text = tail + block
-            cut = text.rfind(b"\n") + 1
-            if cut and not _lines_are_records(text[:cut]):
-                return False
-            tail = text[cut:] if cut else text
-    return not tail or _lines_are_records(tail + b"\n")
-
-
-def _lines_are_records(lines: bytes) -> bool:
-    """Whether these whole lines (the last ending in a line feed) are each one record."""
-    if lines.startswith((b"\n", b"\r\n")):
-        return False
-    text = np.frombuffer(lines, dtype=np.uint8)
-    line_ends = np.flatnonzero(text == ord("\n"))
-    gaps = np.diff(line_ends)
-    if np.any(gaps == 1) or np.any(text[line_ends[:-1][gaps == 2] + 1] == ord("\r")):
-        return False  # a blank line, ending in LF or in CR LF
-    quotes = np.flatnonzero(text == ord('"'))
-    if not len(quotes):
-        return True
-    quotes_a_line = np.bincount(np.searchsorted(line_ends, quotes))
-    return not np.any(quotes_a_line % 2)
 
 
 def column_names(width: int) -> list[str]:
@@ -92,78 +68,113 @@ def column_names(width: int) -> list[str]:
 
 
 def arrow_batches(
-    path: Path, width: int, header_lines: int, rows: int, coded: Collection[int] = ()
+    path: Path, width: int, header_lines: int, rows: int, parsers: int = 1
 ) -> Iterator[ListBatch]:
     """The list after its header, `rows` records at most a batch, parsed by pyarrow.
 
-    Only for a list with one record a line and no blank line (`has_one_record_a_line`),
-    so each record's physical line follows from its place in the file. A record with the
-    wrong number of cells is handed back as an odd row, at its own line. The columns at
-    the positions in `coded` come as dictionaries (each distinct text once, and each
-    row's index into them), which is how the scorer reads them; they are still text.
-
-    The file is read here, a block of whole lines at a time, and each block parsed on its
-    own: pyarrow's streaming reader reads up to 32 blocks ahead, which would hold tens
-    of megabytes of a long list in memory for nothing.
+    Each record's physical line follows from its place in the file while every line is
+    one record; from the first block where that fails, the csv module reads the rest
+    (`python_batches`). A record with the wrong number of cells is handed back as an odd
+    row, at its own line.
     """
     names = column_names(width)
-    types = {name: CODED_TEXT if position in coded else pa.string()
-             for position, name in enumerate(names)}  # fmt: skip
     odd: deque[tuple[int, str]] = deque()
-    next_line = header_lines + 1
+    next_line = block_line = header_lines + 1
     with open(path, "rb") as stream:
         for _ in range(header_lines):
             stream.readline()
-        for table in _parsed_blocks(stream, names, types, odd, next_line):
-            for start in range(0, max(table.num_rows, 1), rows):
-                batch, next_line = _place(table.slice(start, rows), odd, next_line)
+        for block in _parsed_blocks(stream, names, parsers):
+            if block.table is None:
+                if odd:
+                    yield _odd_only(names, odd)
+                with _text_from(path, block.offset) as rest:
+                    yield from python_batches(rest, width, block_line - 1, rows)
+                return
+            odd.extend((block_line + number - 1, text) for number, text in block.odd_rows)
+            block_line += block.table.num_rows + len(block.odd_rows)
+            for start in range(0, max(block.table.num_rows, 1), rows):
+                batch, next_line = _place(block.table.slice(start, rows), odd, next_line)
                 if batch.rows:
                     yield batch
     if odd:
-        yield ListBatch(pa.table({name: pa.array([], pa.string()) for name in names}),
-                        np.empty(0, dtype=np.int64), [_odd_row(*row) for row in odd])  # fmt: skip
+        yield _odd_only(names, odd)
 
 
-def _parsed_blocks(
-    stream: BinaryIO, names: list[str], types: dict, odd: deque[tuple[int, str]], line: int
-) -> Iterator[pa.Table]:
-    """A table for each block of whole lines, from physical `line` on; odd rows go to `odd`."""
-    tail = b""
+def _odd_only(names: list[str], odd: deque[tuple[int, str]]) -> ListBatch:
+    rows = [_odd_row(*odd.popleft()) for _ in range(len(odd))]
+    empty = pa.table({name: pa.array([], pa.string()) for name in names})
+    return ListBatch(empty, np.empty(0, dtype=np.int64), rows)
+
+
+def _text_from(path: Path, offset: int) -> TextIO:
+    """The list as text from byte `offset` (the start of a line) to its end."""
+    raw = open(path, "rb")  # closed with the text wrapper, when the reading is done
+    raw.seek(offset)
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+
+
+def _parsed_blocks(stream: BinaryIO, names: list[str], parsers: int) -> Iterator[_Block]:
+    """Each block of whole lines parsed, in the file's order. With more than one parser,
+    blocks are parsed side by side (pyarrow parses without holding the interpreter)."""
+    blocks = _line_blocks(stream)
+    if parsers <= 1:
+        yield from (_parse(offset, text, names) for offset, text in blocks)
+        return
+    with concurrent.futures.ThreadPoolExecutor(parsers, thread_name_prefix="parse-list") as pool:
+        pending: deque[concurrent.futures.Future[_Block]] = deque()
+        for offset, text in blocks:
+            pending.append(pool.submit(_parse, offset, text, names))
+            if len(pending) > parsers + 1:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _line_blocks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, text) for the rest of the file in blocks of whole lines (the last may
+    lack its line end)."""
+    offset, tail = stream.tell(), b""
     for block in iter(lambda: stream.read(BLOCK_BYTES), b""):
         text = tail + block
         cut = text.rfind(b"\n") + 1
         text, tail = text[:cut], text[cut:]
         if text:
-            table, lines = _parse(text, names, types, odd, line)
-            yield table
-            line += lines
+            yield offset, text
+            offset += len(text)
     if tail:
-        yield _parse(tail, names, types, odd, line)[0]
+        yield offset, tail
 
 
-def _parse(
-    text: bytes, names: list[str], types: dict, odd: deque[tuple[int, str]], line: int
-) -> tuple[pa.Table, int]:
-    """One block's records as a table, and how many lines it held."""
-    odd_before = len(odd)
+def _parse(offset: int, text: bytes, names: list[str]) -> _Block:
+    """One block's records, if every line of it is one record."""
+    block = _Block(offset)
 
     def keep_odd_row(row: pa_csv.InvalidRow) -> str:
-        odd.append((line + row.number - 1, row.text))
+        block.odd_rows.append((row.number, row.text))
         return "skip"
 
-    table = pa_csv.read_csv(
-        io.BytesIO(text),
-        read_options=pa_csv.ReadOptions(
-            use_threads=False,  # the only way pyarrow numbers an odd row by its line
-            block_size=len(text) + 1,
-            column_names=names,
-        ),
-        parse_options=pa_csv.ParseOptions(invalid_row_handler=keep_odd_row),
-        convert_options=pa_csv.ConvertOptions(
-            column_types=types, quoted_strings_can_be_null=False
-        ),
-    )
-    return table, table.num_rows + len(odd) - odd_before
+    try:
+        table = pa_csv.read_csv(
+            pa.BufferReader(text),
+            read_options=pa_csv.ReadOptions(
+                use_threads=False,  # the only way pyarrow numbers an odd row by its line
+                block_size=len(text) + 1,
+                column_names=names,
+            ),
+            parse_options=pa_csv.ParseOptions(invalid_row_handler=keep_odd_row),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), quoted_strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid:
+        return _Block(offset)  # the csv module will say what is wrong, by line
+    lines = text.count(b"\n") + (not text.endswith(b"\n"))
+    # A quoted cell that runs on past the block: on two lines or more of it, pyarrow finds
+    # fewer records than lines; on its last line alone, that line has an open quote.
+    last_line = text[text.rfind(b"\n", 0, len(text) - 1) + 1 :]
+    if table.num_rows + len(block.odd_rows) == lines and not last_line.count(b'"') % 2:
+        block.table = table
+    return block
 
 
 def _place(
@@ -190,16 +201,17 @@ def _odd_row(line: int, text: str) -> tuple[int, list[str]]:
 
 
 def python_batches(
-    source: TextIO, width: int, header_lines: int, rows: int
+    source: TextIO, width: int, lines_before: int, rows: int
 ) -> Iterator[ListBatch]:
-    """The list after its header, read by Python's csv module, which counts physical lines
-    (quoted cells over several lines, blank lines); `rows` records at most a batch."""
+    """The list from where `source` stands (after `lines_before` physical lines), read by
+    Python's csv module, which counts physical lines (quoted cells over several lines,
+    blank lines); `rows` records at most a batch."""
     reader = csv.reader(source)
     names = column_names(width)
     records, lines, odd_rows = [], [], []
-    previous_line = header_lines
+    previous_line = lines_before
     for cells in reader:
-        first_line, previous_line = previous_line + 1, header_lines + reader.line_num
+        first_line, previous_line = previous_line + 1, lines_before + reader.line_num
         if not cells:
             continue  # a blank line
         if len(cells) == width:
