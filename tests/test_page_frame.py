@@ -1,6 +1,7 @@
-"""The page frame (webapp/page_frame.py): pages drawn through it are the pages the design
-system's template draws, byte for byte; it is drawn once per key; and nothing about one
-request (the title, a nonce, a token, a signed-in person's name) is kept in it."""
+"""The page frame (webapp/page_frame.py) and fixed partials (webapp/fixed_partials.py): pages
+drawn through them are the pages the templates draw, byte for byte; each is drawn once per
+key; and nothing about one request (the title, a nonce, a token, a signed-in person's name)
+is kept in them."""
 
 import re
 
@@ -10,7 +11,7 @@ from tests.accounts.factories import create_fls_service, create_staff_member, si
 from tests.blueprints.selfcheck.journey import give_answers, ready_for
 from tests.pages import submit
 from tests.selfcheck.examples import complete_answers
-from webapp import page_frame
+from webapp import fixed_partials, page_frame
 from webapp.models.staff import Role
 
 NONCE = re.compile(r'nonce(="|-)[A-Za-z0-9_\-]+')
@@ -26,10 +27,12 @@ def _normalised(response) -> str:
 
 
 def _with_and_without_frame(monkeypatch, draw) -> tuple[str, str]:
-    """What `draw()` answers through the frame, then drawn as the template draws it."""
+    """What `draw()` answers through the frame and fixed partials, then drawn as the
+    templates draw it."""
     framed = _normalised(draw())
     with monkeypatch.context() as patched:
         patched.setattr(page_frame, "_frame_key", lambda context, variables: None)
+        patched.setattr(fixed_partials, "_key", lambda context, names: None)
         unframed = _normalised(draw())
     return framed, unframed
 
@@ -45,6 +48,8 @@ SELF_CHECK_PAGES = {
     "a question with an error": lambda client: (
         ready_for(client, "falls") or submit(client, "/check/falls", {})),
     "a result": lambda client: _confirmed_result(client, age=72, broken_bones="yes"),
+    "under 50": lambda client: give_answers(client, {"age": complete_answers(age=40)["age"]})
+    or client.get("/check/under-50"),
     "another result": lambda client: _confirmed_result(client, age=45, continue_under_50=True),
     "a summary": lambda client: _confirmed_result(client) and client.get("/check/summary"),
     "a page that is not there": lambda client: client.get("/no-such-page"),
@@ -118,3 +123,26 @@ def test_a_variable_that_cannot_be_a_key_draws_the_page_without_the_frame(app):
         html = template.render(thing=object())
     assert "<p>Hello</p>" in html
     assert app.extensions[page_frame.FRAMES] == {}
+
+
+def test_a_fixed_partial_is_drawn_once_with_each_request_s_token(app):
+    pages = []
+    for _ in range(2):
+        client = app.test_client()
+        pages.append(_confirmed_result(client).get_data(as_text=True))
+    kept = app.extensions[fixed_partials.KEPT]
+    assert {template.name for template, _ in kept} == fixed_partials.FIXED_PARTIALS
+    tokens = [set(CSRF_TOKEN.findall(page)) for page in pages]
+    assert [len(found) for found in tokens] == [1, 1]  # the same token in every form of a page
+    assert tokens[0] != tokens[1]
+    assert all("Find a support group" in page and "Talk to someone" in page for page in pages)
+
+
+def test_a_partial_given_something_not_fixed_is_drawn_as_usual(app):
+    template = app.jinja_env.from_string(
+        '{% set url_for = own_url_for %}{% include "partials/support_groups.html" %}'
+    )
+    with app.test_request_context():
+        html = template.render(own_url_for=lambda endpoint: f"/own/{endpoint}")
+    assert 'href="/own/groups.find"' in html
+    assert app.extensions[fixed_partials.KEPT] == {}

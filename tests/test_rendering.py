@@ -141,6 +141,33 @@ def test_a_fixed_address_is_url_for_s_under_the_application_root(app):
         rendering.fixed_url(".about")
 
 
+def test_a_page_sees_its_own_values_over_its_globals_over_the_app_s(app):
+    app.jinja_env.globals["shade"] = "the app's"
+    source = "{{ shade }}"
+    own = app.jinja_env.from_string(source, globals={"shade": "own"})
+    assert own.render(shade="given") == "given"
+    assert own.render() == "own"
+    assert app.jinja_env.from_string(source).render() == "the app&#39;s"
+
+
+def test_a_context_knows_the_names_of_its_globals(app):
+    template = app.jinja_env.from_string("", globals={"own": 1})
+    context = template.new_context({"given": 2})
+    assert isinstance(context, rendering.KeptContext)
+    assert context.globals_keys == set(template.globals) >= {"own", "url_for", "csrf_token"}
+    assert context["given"] == 2 and context["own"] == 1
+
+
+def test_a_flat_set_of_parameters_is_kept_apart_by_type(app):
+    """True and 1, text and Markup, are different parameters, drawn apart."""
+    kept = rendering.kept_macro("nhsuk/components/button/macro.jinja", "button")
+    with app.test_request_context():
+        plain = kept({"text": "<b>Go</b>"})
+        marked = kept({"text": Markup("<b>Go</b>")})
+        again = kept({"text": "<b>Go</b>"})
+    assert "&lt;b&gt;Go" in plain and "<b>Go</b>" in marked and again == plain
+
+
 def _one_template(name: str, source: str):
     from jinja2 import DictLoader
 

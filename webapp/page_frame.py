@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from flask import current_app, has_request_context, request
 from jinja2 import nodes
-from jinja2.meta import find_undeclared_variables
+from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Context, missing
 from markupsafe import Markup, escape
 
@@ -70,7 +70,7 @@ def framed(template) -> None:
 
     def root(context):
         if not read:
-            read.append(_variables_read(template))
+            read.append(tuple(name for name in variables_read(template) if name != NONCE))
         frame = _frame_for(context, draw_unframed, own_blocks, read[0])
         if frame is None:
             yield from draw_unframed(context)
@@ -95,14 +95,33 @@ def _fill(frame: Frame, context):
     yield frame.pieces[-1]
 
 
-def _variables_read(template) -> tuple[str, ...]:
-    """Every name the template reads from its context, less the macros it imports itself."""
+def variables_read(template) -> tuple[str, ...]:
+    """Every name the template reads from its context, globals included (unlike
+    `jinja2.meta.find_undeclared_variables`), less the macros it imports itself."""
     environment = template.environment
     source, _, _ = environment.loader.get_source(environment, template.name)
     tree = environment.parse(source)
     imported = {name if isinstance(name, str) else name[1]
                 for node in tree.find_all(nodes.FromImport) for name in node.names}  # fmt: skip
-    return tuple(sorted(find_undeclared_variables(tree) - imported - {NONCE}))
+    reader = _NamesRead(environment)
+    reader.visit(tree)
+    return tuple(sorted(reader.names - imported))
+
+
+class _NamesRead(CodeGenerator):
+    """Jinja's code generator, writing nothing, noting each name looked up in the context."""
+
+    def __init__(self, environment) -> None:
+        super().__init__(environment, "<names read>", "<names read>")
+        self.names: set[str] = set()
+
+    def write(self, x: str) -> None:
+        """Nothing is written."""
+
+    def enter_frame(self, frame) -> None:
+        super().enter_frame(frame)
+        self.names.update(name for action, name in frame.symbols.loads.values()
+                          if action == "resolve")  # fmt: skip
 
 
 def _frame_for(context, draw_unframed, own_blocks, variables) -> Frame | None:
