@@ -245,28 +245,32 @@ def _risks(male, categories, answers, age, bmi) -> list[np.ndarray]:
         tables.category[0].shape,
     )
     age_at = male * (OLDEST_AGE + 1) + age
-    # Rows by answers, times answers by (outcome, sex): every row's yes terms at once.
-    said_yes = np.zeros((len(male), len(tables.answers)))
-    for column, answer in enumerate(tables.answers):
-        said_yes[:, column] = answers[answer]
-    yes_terms = said_yes @ tables.yes_no_by_outcome_and_sex
+    # (outcome, sex) by answers, times answers by rows: every row's yes terms at once.
+    said_yes = np.empty((len(tables.answers), len(male)))
+    for row, answer in enumerate(tables.answers):
+        said_yes[row] = answers[answer]
+    yes_terms = tables.yes_no_by_outcome_and_sex.T @ said_yes
     is_male = male == 1
     risks = []
     for outcome in (0, 1):
         predictor = (
             tables.category[outcome].ravel()[category_at]
-            + np.where(is_male, yes_terms[:, 2 * outcome + 1], yes_terms[:, 2 * outcome])
+            + np.where(is_male, yes_terms[2 * outcome + 1], yes_terms[2 * outcome])
             + tables.age[outcome].ravel()[age_at]
             + _bmi_terms(outcome, is_male, bmi)
         )
-        survival = np.where(is_male, *tables.survival[outcome][::-1])
-        with np.errstate(invalid="ignore"):
-            risks.append(100.0 * (1.0 - survival ** np.exp(predictor)))
+        # 100 * (1 - S0 ** exp(a)), as exp(exp(a) * ln S0): the same number to a few units
+        # in the last place, without an array-to-array power.
+        log_survival = np.where(is_male, *np.log(tables.survival[outcome])[::-1])
+        with np.errstate(invalid="ignore", over="ignore"):
+            risks.append(-100.0 * np.expm1(np.exp(predictor) * log_survival))
     return risks
 
 
 def _bmi_terms(outcome: int, is_male: np.ndarray, bmi: np.ndarray) -> np.ndarray:
-    """The BMI terms' share of each row's linear predictor, for that row's sex."""
+    """The BMI terms' share of each row's linear predictor, for that row's sex, worked
+    out once for each distinct BMI (a list holds a few hundred, or a few thousand)."""
+    bmi, each_row = np.unique(bmi, return_inverse=True)
     shares = []
     with np.errstate(invalid="ignore", divide="ignore"):
         for pair in _tables().equations:
@@ -277,7 +281,7 @@ def _bmi_terms(outcome: int, is_male: np.ndarray, bmi: np.ndarray) -> np.ndarray
                 if term.times_log:
                     powered = powered * np.log(x)
                 share = share + term.coefficient * (powered - term.centre)
-            shares.append(share)
+            shares.append(share[each_row.reshape(-1)])
     return np.where(is_male, shares[1], shares[0])
 
 
@@ -292,7 +296,10 @@ def _notes(blank: dict[str, np.ndarray], raw_bmi: np.ndarray, readable: np.ndarr
     bmi_key = np.zeros(len(raw_bmi), dtype=np.intp)
     bmi_key[bounded] = which.reshape(-1) + 1
     combined = person + (bmi_key << len(CATEGORY_COLUMNS))
-    keys, codes = np.unique(combined, return_inverse=True)
+    keys = np.flatnonzero(np.bincount(combined))  # small whole numbers: no sort needed
+    code_of = np.zeros(int(keys[-1]) + 1 if len(keys) else 1, dtype=np.intp)
+    code_of[keys] = np.arange(len(keys))
+    codes = code_of[combined]
     distinct = []
     for key in keys.tolist():
         notes = [category_note(name) for bit, name in enumerate(CATEGORY_COLUMNS)
