@@ -83,7 +83,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # Templates get `current_user` from webapp.auth, loaded only when a template uses it.
+    login_manager.init_app(app, add_context_processor=False)
     from webapp import session_cookie
 
     session_cookie.register(app)

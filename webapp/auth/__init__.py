@@ -5,7 +5,7 @@
 `webapp.auth.sessions`.
 """
 
-from flask import Flask, url_for
+from flask import Flask, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -24,11 +24,18 @@ def init_auth(app: Flask) -> None:
     app.before_request(sessions.forget_cached_identity)
     app.before_request(sessions.expire_idle_session)
     app.context_processor(_header_account_context)
+    # Flask-Login's own context processor loads the user for every page drawn; the
+    # proxy loads them only on a page that asks (staff pages), once per request.
+    app.jinja_env.globals["current_user"] = current_user
 
 
 def _header_account_context() -> dict:
-    """`header_account()` for the layout, only when a staff member is signed in."""
-    if not current_user.is_authenticated:
+    """`header_account()` for the layout, only when a staff member is signed in.
+
+    Staff are signed in only through the session's "_user_id" (no remember-me cookie,
+    no request loader): without one, nobody is, and no one is loaded to find that out.
+    """
+    if "_user_id" not in session or not current_user.is_authenticated:
         return {}
     return {"header_account": _header_account}
 

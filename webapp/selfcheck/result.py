@@ -166,6 +166,8 @@ def work_out_result(answers: dict) -> CheckResult:
     """
     profile, bmi_note = risk_profile(answers)
     bmi = own_bmi(answers)
+    answered_yes = yes_answers(profile)
+    others = other_risk_factors(answers)
     effects = [
         FactorEffect(ANSWER_NAMES[answer], use.major_osteoporotic, use.hip)
         for answer, use in risk_factors_used(profile).items()
@@ -176,7 +178,7 @@ def work_out_result(answers: dict) -> CheckResult:
         bmi=bmi,
         smoking=profile.smoking,
         alcohol=profile.alcohol,
-        yes_answers=yes_answers(profile),
+        yes_answers=answered_yes,
     )
     return CheckResult(
         sex=profile.sex,
@@ -186,10 +188,8 @@ def work_out_result(answers: dict) -> CheckResult:
         risk=estimate_fracture_risk(profile),
         raising=tuple(effect for effect in effects if Effect.RAISES in _both(effect)),
         lowering=tuple(effect for effect in effects if Effect.LOWERS in _both(effect)),
-        reasons=reasons_to_be_assessed(
-            nice_reasons, profile.age, yes_answers(profile), other_risk_factors(answers)
-        ),
-        reasons_outside_numbers=bool(other_risk_factors(answers)),
+        reasons=reasons_to_be_assessed(nice_reasons, profile.age, answered_yes, others),
+        reasons_outside_numbers=bool(others),
         broken_bone_lead=profile.previous_fracture and profile.age >= CHECK_DESIGNED_FROM_AGE,
         low_bmi=AssessmentReason.LOW_BMI in nice_reasons,
         things_to_do=things_to_do(profile),

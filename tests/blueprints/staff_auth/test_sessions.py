@@ -10,6 +10,8 @@ from tests.pages import get_page, submit
 from webapp.accounts.staff import deactivate_staff_member
 from webapp.auth import sessions
 from webapp.clock import utc_now
+from webapp.extensions import login_manager
+from webapp.models.staff import Role
 
 
 def test_sign_out_is_a_post_with_csrf_and_ends_the_session(client, database):
@@ -120,3 +122,24 @@ def test_idle_check_clears_an_old_session(app):
         session[sessions.LAST_SEEN] = time.time() - 29 * 60
         sessions.expire_idle_session()
         assert session["_user_id"] == "1:token"
+
+
+def test_a_public_page_loads_no_staff_member_and_a_staff_page_loads_them_once(
+    app, database, client, monkeypatch
+):
+    nurse = create_staff_member(database, Role.NURSE, full_name="Nia Loaded")
+    loaded = []
+    load = login_manager._load_user
+
+    def counted():
+        loaded.append(1)
+        return load()
+
+    monkeypatch.setattr(login_manager, "_load_user", counted)
+    assert client.get("/about").status_code == 200
+    assert loaded == []
+    sign_in(client, nurse)
+    loaded.clear()
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "Nia Loaded" in page and "Sign out" in page
+    assert len(loaded) == 1
