@@ -138,7 +138,7 @@ def coded(column: pa.ChunkedArray) -> CodedColumn:
         first = int(np.frombuffer(offsets, dtype=np.int32, count=1, offset=array.offset * 4)[0])
         characters = np.frombuffer(array.buffers()[2], dtype=np.uint8)[first : first + len(array)]
         present = np.flatnonzero(np.bincount(characters, minlength=256))
-        code_of = np.zeros(256, dtype=np.intp)
+        code_of = np.zeros(256, dtype=np.uint8)  # one byte a row: fewer than 128 texts
         code_of[present] = np.arange(len(present))
         return CodedColumn(code_of[characters], [chr(character) for character in present])
     return _from_dictionary(array.dictionary_encode(null_encoding="encode"))
