@@ -482,3 +482,13 @@ def test_on_bone_treatment_read_from_distinct_texts_and_codes_is_the_same():
     cells = [distinct[code] for code in codes]
     indexed = read_on_bone_treatment(distinct)[codes]
     assert indexed.tolist() == read_on_bone_treatment(cells).tolist() == [1, -1, 0, 1, -1, -1, 0, 1]
+
+
+def test_a_cut_off_beyond_the_last_band_is_drawn_at_the_charts_edge_and_labelled_inside():
+    page = rendered(tally_of(PEOPLE, CutOffs(major_osteoporotic=40.0, hip=15.0)))
+    for chart, label in zip(page.find_all("svg"), ("cut-off 40%", "cut-off 15%"), strict=True):
+        width = float(chart["viewbox"].split()[2])
+        text = chart.find("text", string=label)
+        assert text["text-anchor"] == "end"
+        line = chart.find("line", stroke="#d5281b")
+        assert float(line["x1"]) == float(line["x2"]) <= width

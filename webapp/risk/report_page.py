@@ -193,8 +193,9 @@ def _mof_chart(tally: ReportTally) -> Chart:
 
 
 def _hip_chart(tally: ReportTally) -> Chart:
-    return _chart("hip", "10-year risk of a hip fracture", tally.hip_bins, HIP_BIN_WIDTH,
-                  tally.cut_offs.hip)  # fmt: skip
+    return _chart(
+        "hip", "10-year risk of a hip fracture", tally.hip_bins, HIP_BIN_WIDTH, tally.cut_offs.hip
+    )
 
 
 def _chart(key: str, title: str, counts, width: float, cut_off: float) -> Chart:
@@ -219,10 +220,19 @@ def _chart(key: str, title: str, counts, width: float, cut_off: float) -> Chart:
                 _hidden(number),
             )
         )
+    # A cut-off beyond the last bin's start is drawn at the right-hand edge.
     span = width * len(counts)
     cut_off_x = CHART_LEFT + plot_width * min(cut_off, span) / span
-    return Chart(key, title, _description(title, counts, width), bars, cut_off, cut_off_x,
-                 _ticks(width, len(counts), step), top_count)  # fmt: skip
+    return Chart(
+        key,
+        title,
+        _description(title, counts, width),
+        bars,
+        cut_off,
+        cut_off_x,
+        _ticks(width, len(counts), step),
+        top_count,
+    )
 
 
 def _nice_top(largest: int) -> int:
@@ -233,7 +243,7 @@ def _nice_top(largest: int) -> int:
     magnitude = 10 ** math.floor(math.log10(largest))
     for multiple in (1, 2, 2.5, 5, 10):
         if largest <= multiple * magnitude:
-            return int(multiple * magnitude) if multiple * magnitude >= 1 else 1
+            return max(1, int(multiple * magnitude))
     return largest
 
 
