@@ -6,7 +6,7 @@ or imported by hand and carries who last checked it and when.
 
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Index, String, Text, func
+from sqlalchemy import BigInteger, CheckConstraint, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.models.base import Base
@@ -87,3 +87,19 @@ class SupportGroup(Base):
 
     def __repr__(self) -> str:
         return f"<SupportGroup {self.reference}>"
+
+
+class ListingsVersion(Base):
+    """A number that changes whenever anything the finder lists changes.
+
+    Database triggers (migration 7d2e4b9a1c35) add one to it on every insert, update
+    or delete of support groups, Fracture Liaison Services and the districts they
+    cover, in the same transaction as the change, whichever process or command makes
+    it. Each web process keeps the finder's pages it has drawn under this number
+    (webapp/groups/kept_pages.py), and one cheap read tells it whether they still hold.
+    """
+
+    __tablename__ = "listings_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

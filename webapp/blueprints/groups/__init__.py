@@ -5,6 +5,13 @@ from flask import Blueprint
 bp = Blueprint("groups", __name__)
 
 
+@bp.record_once
+def _keep_pages(state) -> None:
+    """Each app keeps the finder's search pages it has drawn (webapp/groups/kept_pages.py)."""
+    from webapp.groups import kept_pages
+
+    kept_pages.register(state.app)
+
 
 @bp.app_context_processor
 def _finder_helpers() -> dict:

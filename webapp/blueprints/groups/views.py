@@ -12,7 +12,7 @@ from webapp.blueprints.groups import bp
 from webapp.blueprints.groups.forms import FindGroupForm
 from webapp.clock import uk_now, uk_today
 from webapp.extensions import db
-from webapp.groups import search
+from webapp.groups import kept_pages, search
 from webapp.groups.checking import needs_checking
 from webapp.groups.ics import group_meeting_calendar
 from webapp.groups.listings import next_meeting_of
@@ -60,12 +60,20 @@ def near(district: str):
     if parsed != district:
         return redirect(url_for("groups.near", district=parsed, miles=miles))
     today = uk_today()
-    if is_northern_ireland(parsed):
-        return _northern_ireland(parsed, today)
+    # The same for everyone until a listing changes: kept (webapp/groups/kept_pages.py).
+    return kept_pages.kept_page(
+        db.engine, ("near", parsed, miles), today, lambda: _near_page(parsed, miles, today)
+    )
+
+
+def _near_page(district: str, miles: int, today) -> str:
+    """Draw the results for a district, or the page for one without distances."""
+    if is_northern_ireland(district):
+        return _northern_ireland(district, today)
     try:
-        centre = district_centre(parsed)
+        centre = district_centre(district)
     except UnknownDistrictError:
-        return _help_page("groups/unknown_district.html", parsed, today)
+        return _help_page("groups/unknown_district.html", district, today)
     found = search.find_groups_near(db.session, centre, miles, today)
     return render_template(
         "groups/results.html", search=found, choices=search.DISTANCE_CHOICES,

@@ -1,0 +1,102 @@
+"""The finder's search pages, drawn once for each search and kept until a listing changes.
+
+A results page (the nearest groups, the online ones, the services, each card
+drawn from the design system's components) took tens of milliseconds to find
+and draw, yet it is the same for everyone who searches the same district and
+distance on the same day, until an admin changes a listing. So each web process
+keeps the pages it has drawn, keyed by the search, the day and the listings'
+version (models.groups.ListingsVersion: database triggers change it with every
+listing change, whatever process makes it). One cheap read of that number per
+search tells every process, on every server, whether its kept page still holds:
+a listing hidden is gone from the very next search.
+
+Two things on a page belong to one request alone and are never kept: the nonce of
+its inline script and the visitor's CSRF token (in the search box). The kept page
+holds a mark in their place, filled in on every request. Pages for a signed-in
+staff member (their name is in the header) are drawn every time and never kept.
+Nothing a person typed is in a kept page: its address carries only the district.
+"""
+
+import threading
+from collections.abc import Callable, Hashable
+from datetime import date
+
+from flask import current_app, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy.engine import Engine
+
+from webapp.models.groups import ListingsVersion
+from webapp.security import csp_nonce
+
+KEPT = "bonecheck_finder_pages"
+DRAWING = "bonecheck_finder_pages_drawing"
+# Enough for every district searched in a day at each distance, in one process.
+MOST_KEPT = 4096
+NONCE_MARK = "\x1fbonecheck-nonce\x1f"
+TOKEN_MARK = "\x1fbonecheck-csrf-token\x1f"
+VERSION_QUERY = f"SELECT version FROM {ListingsVersion.__tablename__} WHERE id = 1"
+
+
+def listings_version(engine: Engine) -> int | None:
+    """The listings' version now; None if its row is missing (nothing can then be kept).
+
+    Read on every search, so by the cheapest path there is: one statement on a pooled
+    connection, without an ORM session (a seventh of the cost; the row is one integer).
+    """
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(VERSION_QUERY)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        connection.close()
+    return None if row is None else row[0]
+
+
+def kept_page(engine: Engine, search: Hashable, today: date, draw: Callable[[], str]) -> str:
+    """The page for `search` on `today`: kept from an earlier request if no listing has
+    changed since, else drawn by `draw()` (and kept, when it can be)."""
+    if current_user.is_authenticated:
+        return draw()
+    version = listings_version(engine)
+    if version is None:
+        return draw()
+    # Read before the listings are: a page drawn from newer listings than its version
+    # says is only ever kept under a version no request will read again.
+    key = (request.script_root, search, today, version)
+    nonce, token = csp_nonce(), generate_csrf()
+    kept = current_app.extensions[KEPT].get(key) or _drawn_once(key, draw, nonce, token)
+    return kept.replace(NONCE_MARK, nonce).replace(TOKEN_MARK, token)
+
+
+def _drawn_once(key, draw: Callable[[], str], nonce: str, token: str) -> str:
+    """Draw the page for `key` in one thread while the others asking for it wait, so a
+    busy process draws a new page once rather than once for each of its threads."""
+    drawing = current_app.extensions[DRAWING]
+    with drawing.setdefault(key, threading.Lock()):
+        kept = current_app.extensions[KEPT].get(key)
+        if kept is None:
+            page = draw()
+            kept = _keep(key, page, nonce, token) or page
+        drawing.pop(key, None)
+    return kept
+
+
+def _keep(key, page: str, nonce: str, token: str) -> str | None:
+    """Keep `page` with marks where this request's nonce and token are, and return it; a
+    page in which they cannot be told apart from the rest with certainty is not kept."""
+    if page.count(token) != 1 or NONCE_MARK in page or TOKEN_MARK in page:
+        return None
+    kept = current_app.extensions[KEPT]
+    if len(kept) >= MOST_KEPT:
+        kept.clear()  # a fresh start now and then, rather than a lock on every search
+    kept[key] = page.replace(nonce, NONCE_MARK).replace(token, TOKEN_MARK)
+    return kept[key]
+
+
+def register(app) -> None:
+    """Give the app its own store of kept pages (one per process)."""
+    app.extensions[KEPT] = {}
+    app.extensions[DRAWING] = {}
