@@ -137,10 +137,11 @@ def coded(column: pa.ChunkedArray) -> CodedColumn:
         offsets = array.buffers()[1]
         first = int(np.frombuffer(offsets, dtype=np.int32, count=1, offset=array.offset * 4)[0])
         characters = np.frombuffer(array.buffers()[2], dtype=np.uint8)[first : first + len(array)]
-        present = np.flatnonzero(np.bincount(characters, minlength=256))
-        code_of = np.zeros(256, dtype=np.uint8)  # one byte a row: fewer than 128 texts
-        code_of[present] = np.arange(len(present))
-        return CodedColumn(code_of[characters], [chr(character) for character in present])
+        # Codes from the bytes themselves: the texts are every character from the lowest
+        # to the highest present (those not present are read too, harmlessly).
+        lowest, highest = int(characters.min()), int(characters.max())
+        codes = (characters - lowest).astype(np.intp)
+        return CodedColumn(codes, [chr(character) for character in range(lowest, highest + 1)])
     return _from_dictionary(array.dictionary_encode(null_encoding="encode"))
 
 

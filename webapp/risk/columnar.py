@@ -251,13 +251,14 @@ def _risks(male, categories, answers, age, bmi) -> list[np.ndarray]:
         said_yes[row] = answers[answer]
     yes_terms = tables.yes_no_by_outcome_and_sex.T @ said_yes
     is_male = male == 1
+    bmis, bmi_of_row = np.unique(bmi, return_inverse=True)
     risks = []
     for outcome in (0, 1):
         predictor = (
             tables.category[outcome].ravel()[category_at]
             + np.where(is_male, yes_terms[2 * outcome + 1], yes_terms[2 * outcome])
             + tables.age[outcome].ravel()[age_at]
-            + _bmi_terms(outcome, is_male, bmi)
+            + _bmi_terms(outcome, is_male, bmis, bmi_of_row.reshape(-1))
         )
         # 100 * (1 - S0 ** exp(a)), as exp(exp(a) * ln S0): the same number to a few units
         # in the last place, without an array-to-array power.
@@ -267,10 +268,12 @@ def _risks(male, categories, answers, age, bmi) -> list[np.ndarray]:
     return risks
 
 
-def _bmi_terms(outcome: int, is_male: np.ndarray, bmi: np.ndarray) -> np.ndarray:
+def _bmi_terms(
+    outcome: int, is_male: np.ndarray, bmi: np.ndarray, bmi_of_row: np.ndarray
+) -> np.ndarray:
     """The BMI terms' share of each row's linear predictor, for that row's sex, worked
-    out once for each distinct BMI (a list holds a few hundred, or a few thousand)."""
-    bmi, each_row = np.unique(bmi, return_inverse=True)
+    out once for each distinct BMI (`bmi`; a list holds a few hundred, or a few thousand)
+    and given to the rows by `bmi_of_row`."""
     shares = []
     with np.errstate(invalid="ignore", divide="ignore"):
         for pair in _tables().equations:
@@ -281,7 +284,7 @@ def _bmi_terms(outcome: int, is_male: np.ndarray, bmi: np.ndarray) -> np.ndarray
                 if term.times_log:
                     powered = powered * np.log(x)
                 share = share + term.coefficient * (powered - term.centre)
-            shares.append(share[each_row.reshape(-1)])
+            shares.append(share[bmi_of_row])
     return np.where(is_male, shares[1], shares[0])
 
 
