@@ -170,30 +170,34 @@ def fixed_decimals(
 
 
 def _decimal_text(units: np.ndarray, decimals: int, written: np.ndarray) -> pa.Array:
-    """The text of `units` (whole numbers of 10**-decimals) where `written`, else null:
-    the digits are laid out in one NumPy pass per place, not formatted one by one."""
+    """The text of `units` (whole numbers of 10**-decimals) where `written`, else null.
+
+    The digits are laid out by NumPy in a grid, one column per place, right-aligned, and
+    the unused places left of each number dropped: no number is formatted one by one.
+    """
     values = units[written]
+    whole = values // 10**decimals
     whole_digits = np.ones(len(values), dtype=np.int64)
-    place = 10**decimals * 10
-    while np.any(values >= place):
-        whole_digits += values >= place
+    place = 10
+    while np.any(whole >= place):
+        whole_digits += whole >= place
         place *= 10
+    most = int(whole_digits.max(initial=1))
+    width = most + 1 + decimals
+    grid = np.empty((len(values), width), dtype=np.uint8)
+    remaining = values
+    for place in range(decimals):
+        remaining, digit = np.divmod(remaining, 10)
+        grid[:, width - 1 - place] = digit + ord("0")
+    grid[:, most] = ord(".")
+    for place in range(most):
+        remaining, digit = np.divmod(remaining, 10)
+        grid[:, most - 1 - place] = digit + ord("0")
+    text = grid[np.arange(width) >= (most - whole_digits)[:, None]]
     widths = np.zeros(len(units), dtype=np.int64)
     widths[written] = whole_digits + 1 + decimals
     offsets = np.zeros(len(units) + 1, dtype=np.int32)
     np.cumsum(widths, out=offsets[1:])
-    text = np.empty(int(offsets[-1]), dtype=np.uint8)
-    ends = offsets[1:][written].astype(np.int64)  # one past each number's last digit
-    remaining = values.copy()
-    for place in range(decimals):
-        text[ends - 1 - place] = 48 + remaining % 10
-        remaining //= 10
-    text[ends - 1 - decimals] = ord(".")
-    last_whole = ends - 2 - decimals
-    for place in range(int(whole_digits.max(initial=1))):
-        has_place = whole_digits > place
-        text[last_whole[has_place] - place] = 48 + remaining[has_place] % 10
-        remaining //= 10
     validity = pa.array(written, pa.bool_()).buffers()[1]
     return pa.StringArray.from_buffers(
         len(units), pa.py_buffer(offsets), pa.py_buffer(text), validity,
