@@ -19,12 +19,17 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from webapp.branding import owner_from_config
 
 NHS_FONT_HOST = "https://assets.nhs.uk"
+NONCE_KEY = "bonecheck.csp_nonce"
 
 
 def csp_nonce() -> str:
     """The nonce for this request's one inline script, made on first use."""
-    # Kept on the request, not on `g`: an app context can outlive one request.
-    return request.environ.setdefault("bonecheck.csp_nonce", secrets.token_urlsafe(16))
+    # Kept on the request, not on `g`: an app context can outlive one request. Made only
+    # when missing (setdefault would make one on every call, to throw away).
+    nonce = request.environ.get(NONCE_KEY)
+    if nonce is None:
+        nonce = request.environ[NONCE_KEY] = secrets.token_urlsafe(16)
+    return nonce
 
 
 def content_security_policy(nonce: str, nhs_branding: bool = False,
