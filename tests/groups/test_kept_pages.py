@@ -6,6 +6,7 @@ from datetime import date
 import time_machine
 
 from config import TestConfig
+from tests.accounts.factories import create_staff_member, sign_in
 from tests.groups.factories import create_group
 from webapp import create_app
 from webapp.extensions import db
@@ -96,3 +97,16 @@ def test_a_hidden_service_is_gone_from_the_next_search(client, database):
     set_service_hidden(database, database.get(FlsService, service.id), True, None)
     database.commit()
     assert "Durham FLS" not in _page(client)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_signed_in_staff_members_page_is_drawn_for_them_and_never_kept(app, client, database):
+    create_group(database, name="Durham group", venue_postcode="DH1")
+    database.commit()
+    admin = create_staff_member(database, full_name="Robin Admin")
+    anonymous = app.test_client()
+    assert "Robin Admin" not in _page(anonymous)
+    assert sign_in(client, admin).status_code == 302
+    assert "Robin Admin" in _page(client) and "Robin Admin" in _page(client)
+    assert all("Robin Admin" not in page for page in app.extensions[kept_pages.KEPT].values())
+    assert "Robin Admin" not in _page(anonymous)

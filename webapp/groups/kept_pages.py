@@ -21,8 +21,7 @@ import threading
 from collections.abc import Callable, Hashable
 from datetime import date
 
-from flask import current_app, request
-from flask_login import current_user
+from flask import current_app, request, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.engine import Engine
 
@@ -58,7 +57,9 @@ def listings_version(engine: Engine) -> int | None:
 def kept_page(engine: Engine, search: Hashable, today: date, draw: Callable[[], str]) -> str:
     """The page for `search` on `today`: kept from an earlier request if no listing has
     changed since, else drawn by `draw()` (and kept, when it can be)."""
-    if current_user.is_authenticated:
+    # Flask-Login keeps a signed-in member's id in the session (this app has no
+    # remember-me cookie): cheaper to ask than to load the anonymous visitor.
+    if "_user_id" in session:
         return draw()
     version = listings_version(engine)
     if version is None:
