@@ -8,8 +8,8 @@ in Python for the few rows inside the box.
 """
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, fields
+from datetime import date, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,10 +40,53 @@ MOST_ONLINE = 5
 
 
 @dataclass(frozen=True)
+class GroupCard:
+    """A listing as the finder's cards show it: plain values read for one page.
+
+    Not the database object, for speed (no object to build and track for each row)
+    and so that no page leaves database objects for the garbage collector (see
+    ServiceListing). The group's own page still reads the full listing.
+    """
+
+    id: int
+    name: str
+    town: str
+    meeting_format: str
+    venue_name: str
+    meeting_pattern: str
+    repeats: str
+    skip_months: str
+    next_meeting_on: date | None
+    starts_at: time | None
+    ends_at: time | None
+    cost: str
+    is_example: bool
+    checked_on: date | None
+
+    @property
+    def meets_in_person(self) -> bool:
+        """True if the group meets at a venue (some do both)."""
+        return self.meeting_format in (IN_PERSON, BOTH)
+
+    @property
+    def meets_online(self) -> bool:
+        """True if the group meets online (some do both)."""
+        return self.meeting_format in (ONLINE, BOTH)
+
+
+# A card's columns, in the order of its fields.
+_CARD_COLUMNS = tuple(getattr(SupportGroup, item.name) for item in fields(GroupCard))
+
+
+def _cards(session: Session, query) -> list[GroupCard]:
+    return [GroupCard(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
 class FoundGroup:
     """A listing as the results show it: how far, when it next meets, whether it is stale."""
 
-    group: SupportGroup
+    group: GroupCard
     miles: float | None
     meeting: GroupMeeting
     needs_checking: bool
@@ -140,7 +183,7 @@ def _groups_within(
     """The nearest MOST_NEARBY groups within `miles`, and how many there are in all.
 
     Two queries: the ids and points inside the box (plain tuples, cheap even when
-    a city's box holds hundreds), then the full rows of the few that are shown.
+    a city's box holds hundreds), then the cards of the few that are shown.
     """
     box = bounding_box(centre.latitude, centre.longitude, miles)
     points = session.execute(
@@ -159,10 +202,13 @@ def _groups_within(
             within.append((distance, name, group_id))
     within.sort()
     shown = within[:MOST_NEARBY]
-    rows = session.scalars(
-        select(SupportGroup).where(SupportGroup.id.in_([group_id for *_, group_id in shown]))
-    )
-    by_id = {group.id: group for group in rows}
+    by_id = {
+        group.id: group
+        for group in _cards(
+            session,
+            select(*_CARD_COLUMNS).where(SupportGroup.id.in_([group_id for *_, group_id in shown])),
+        )
+    }
     found = [_found(by_id[group_id], distance, today) for distance, _, group_id in shown]
     return found, len(within)
 
@@ -188,10 +234,11 @@ def online_groups(
     visible_online = (
         SupportGroup.hidden.is_(False), SupportGroup.meeting_format.in_((ONLINE, BOTH))
     )
-    query = select(SupportGroup).where(*visible_online).order_by(SupportGroup.name, SupportGroup.id)
+    query = select(*_CARD_COLUMNS).where(*visible_online)
+    query = query.order_by(SupportGroup.name, SupportGroup.id)
     if leave_out:
         query = query.where(SupportGroup.id.not_in(leave_out))
-    rows = session.scalars(query.offset(offset).limit(limit)).all()
+    rows = _cards(session, query.offset(offset).limit(limit))
     counted = limit is None and not leave_out
     total = len(rows) if counted else _count(session, visible_online)
     return [_found(group, None, today) for group in rows], total
@@ -206,15 +253,15 @@ def groups_in_region(
 ) -> tuple[list[FoundGroup], int]:
     """Visible groups listed in a region, by town then name, and how many in all."""
     in_region = (SupportGroup.hidden.is_(False), SupportGroup.region == region_code)
-    query = select(SupportGroup).where(*in_region).order_by(
+    query = select(*_CARD_COLUMNS).where(*in_region).order_by(
         SupportGroup.town, SupportGroup.name, SupportGroup.id
     )
-    rows = session.scalars(query.offset(offset).limit(limit)).all()
+    rows = _cards(session, query.offset(offset).limit(limit))
     total = len(rows) if limit is None else _count(session, in_region)
     return [_found(group, None, today) for group in rows], total
 
 
-def _found(group: SupportGroup, miles: float | None, today: date) -> FoundGroup:
+def _found(group: GroupCard, miles: float | None, today: date) -> FoundGroup:
     stale = needs_checking(group.checked_on, today)
     return FoundGroup(group, miles, next_meeting_of(group, today), stale)
 
