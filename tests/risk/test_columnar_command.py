@@ -259,7 +259,7 @@ def test_memory_does_not_grow_with_the_list(tmp_path):
 
 @pytest.fixture(scope="module")
 def long_list(tmp_path_factory) -> Path:
-    return generated_list(tmp_path_factory.mktemp("signals") / "list.csv", 600_000)
+    return generated_list(tmp_path_factory.mktemp("signals") / "list.csv", 300_000)
 
 
 @pytest.mark.parametrize("stopping", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
