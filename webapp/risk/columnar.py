@@ -72,7 +72,8 @@ class CodedColumn:
         return cls(codes.reshape(-1), list(distinct))
 
     def read(self, reader: Callable[[str], Any], refused: Any) -> tuple[np.ndarray, np.ndarray]:
-        """(each row's value, each row's readability): `reader` runs once per distinct text."""
+        """(each row's value, each row's readability): `reader` runs once per distinct text.
+        When every text is readable, the readability is a single True (no array to build)."""
         values, readable = [], []
         for text in self.distinct:
             try:
@@ -81,6 +82,8 @@ class CodedColumn:
             except RiskInputError:
                 values.append(refused)
                 readable.append(False)
+        if all(readable):
+            return np.asarray(values)[self.codes], np.True_
         return np.asarray(values)[self.codes], np.asarray(readable, dtype=bool)[self.codes]
 
 
@@ -156,7 +159,8 @@ def score_columns(
         nonlocal readable
         column = cells.get(name) or CodedColumn(np.zeros(rows, dtype=np.intp), [""])
         values, ok = column.read(reader, refused)
-        readable &= ok
+        if ok is not np.True_:
+            readable &= ok
         return values
 
     male = read("sex", lambda text: SEX_ORDER.index(read_sex(text)), 0).astype(np.intp)
