@@ -50,9 +50,13 @@ def _into(refused: list):
     return lambda line, reason: refused.append((line, reason))
 
 
-@pytest.mark.parametrize("rows_a_batch", [2, 3, 65_536])
-def test_pyarrow_and_the_csv_module_write_the_same_list(tmp_path, monkeypatch, rows_a_batch):
+@pytest.mark.parametrize(("rows_a_batch", "parsed_in_pieces_of"), [(2, 64), (3, 1 << 20),
+                                                                    (65_536, 64)])  # fmt: skip
+def test_pyarrow_and_the_csv_module_write_the_same_list(
+    tmp_path, monkeypatch, rows_a_batch, parsed_in_pieces_of
+):
     monkeypatch.setattr(batches, "BATCH_ROWS", rows_a_batch)
+    monkeypatch.setattr(list_files, "PARSE_BYTES", parsed_in_pieces_of)
 
     fast, fast_refused, slow, slow_refused = score_both_ways(
         tmp_path, HEADER + "".join(ROWS), monkeypatch
