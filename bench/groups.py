@@ -9,7 +9,11 @@ sync workers each) and are measured in turns, so the ratio says what a search
 costs over Flask doing nothing, on whatever machine this runs.
 
 A search is the results page a typed postcode redirects to (/groups/near/M1):
-the bounding-box query, exact distances, online groups, and services.
+the bounding-box query, exact distances, online groups, and services. Each
+process draws a search's page once and keeps it until a listing changes
+(webapp/groups/kept_pages.py), so the rates are for searches after the first,
+each still reading the listings' version and writing the visitor's own CSRF
+token and nonce into the page.
 
     .venv/bin/python bench/groups.py [--seconds 10] [--connections 8] [--rounds 5]
 """
