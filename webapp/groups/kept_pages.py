@@ -30,8 +30,9 @@ from webapp.security import csp_nonce
 
 KEPT = "bonecheck_finder_pages"
 DRAWING = "bonecheck_finder_pages_drawing"
-# Enough for every district searched in a day at each distance, in one process.
-MOST_KEPT = 4096
+# A results page is about 40 KB: at most about 20 MB of pages in one process, the busiest
+# searches of the day (the store starts afresh when full).
+MOST_KEPT = 512
 NONCE_MARK = "\x1fbonecheck-nonce\x1f"
 TOKEN_MARK = "\x1fbonecheck-csrf-token\x1f"
 VERSION_QUERY = f"SELECT version FROM {ListingsVersion.__tablename__} WHERE id = 1"
