@@ -280,19 +280,25 @@ class _Tally:
 
     def summary(self, assumptions: tuple[str, ...]) -> CaseFindingSummary:
         scale = 10**batches.RISK_DECIMALS
-        hip = np.concatenate([np.empty(0, np.int32), *self.hip])
+        scored = sum(len(risks) for risks in self.hip)
         return CaseFindingSummary(
             rows_read=self.rows_read,
-            rows_scored=len(hip),
+            rows_scored=scored,
             rows_refused=self.refused,
             meeting_nice_cg146=self.meeting_nice_cg146,
             previous_fracture=self.previous_fracture,
-            major_osteoporotic=spread_of(
-                np.concatenate([np.empty(0, np.int32), *self.major_osteoporotic]), scale
-            ),
-            hip=spread_of(hip, scale),
+            major_osteoporotic=_spread_of_batches(self.major_osteoporotic, scale),
+            hip=_spread_of_batches(self.hip, scale),
             assumptions=assumptions,
         )
+
+
+def _spread_of_batches(risks: list[np.ndarray], scale: int) -> RiskSpread | None:
+    """The spread of the batches' risks, which are let go of as they are joined (a
+    16-million-row list's are 64 MiB for each risk)."""
+    joined = np.concatenate([np.empty(0, np.int32), *risks])
+    risks.clear()
+    return _spread_in_place(joined, scale)
 
 
 def _add_to_report(report: "ReportTally", batch: ScoredBatch) -> None:
@@ -323,9 +329,13 @@ def spread_of(risks: Sequence[float] | np.ndarray, scale: int = 1) -> RiskSpread
 
     Centiles interpolate linearly between the two nearest ranks (the method spreadsheets
     call PERCENTILE.INC), so the median of an even count is the mean of the middle two.
-    Only the ranks needed are put in place (a partition, not a sort).
     """
-    values = np.asarray(risks)
+    return _spread_in_place(np.array(risks), scale)
+
+
+def _spread_in_place(values: np.ndarray, scale: int) -> RiskSpread | None:
+    """spread_of, reordering `values` itself: only the ranks needed are put in place (a
+    partition, not a sort, and no copy)."""
     if not len(values):
         return None
     last = len(values) - 1
@@ -333,16 +343,16 @@ def spread_of(risks: Sequence[float] | np.ndarray, scale: int = 1) -> RiskSpread
     for fraction in (0.5, 0.9):
         below = int(last * fraction)
         ranks |= {below, min(below + 1, last)}
-    ordered = np.partition(values, sorted(ranks))
+    values.partition(sorted(ranks))
 
     def centile(fraction: float) -> float:
         position = last * fraction
         below = int(position)
-        low, high = ordered[below] / scale, ordered[min(below + 1, last)] / scale
+        low, high = values[below] / scale, values[min(below + 1, last)] / scale
         return float(low + (high - low) * (position - below))
 
     return RiskSpread(
-        float(ordered[0] / scale), centile(0.5), centile(0.9), float(ordered[last] / scale)
+        float(values[0] / scale), centile(0.5), centile(0.9), float(values[last] / scale)
     )
 
 
