@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -104,6 +105,47 @@ def measure(url: str, seconds: float = 10, connections: int = 8, cookie: str = "
     return _measure_with_threads(url, seconds, connections, cookie)
 
 
+def measure_spread(base_url: str, paths: list[str], seconds: float = 10, connections: int = 8,
+                   start: int = 0, share: int = 1) -> LoadResult:
+    """GET `paths` in turn, as fast as `connections` keep-alive clients can: the clients (or
+    wrk's threads) start at `start`, `share` paths apart, so no two ask for the same path."""
+    check_once(base_url + paths[start % len(paths)])
+    if shutil.which("wrk"):
+        return _spread_with_wrk(base_url, paths, seconds, connections, (start, share))
+    return _measure_with_threads(base_url, seconds, connections, "", paths, (start, share))
+
+
+# wrk's threads each run this with their own copy of the list; a thread walks its own share.
+_WRK_WALK = """
+local paths = {%s}
+local threads = 0
+function setup(thread)
+  thread:set("first", threads)
+  threads = threads + 1
+end
+function init(args)
+  counter = tonumber(args[1]) + first * tonumber(args[2])
+end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[counter %% #paths + 1])
+end
+"""
+
+
+def _spread_with_wrk(base_url, paths, seconds, connections, walk) -> LoadResult:
+    threads = 2
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(_WRK_WALK % ", ".join(f'"{path}"' for path in paths))
+        script.flush()
+        command = ["wrk", "--threads", str(threads), "--connections", str(connections),
+                   "--duration", f"{max(1, round(seconds))}s", "--latency",
+                   "--script", script.name, base_url, "--",
+                   str(walk[0]), str(walk[1])]  # fmt: skip
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return _wrk_figures(output)
+
+
 def check_once(url: str, cookie: str = "") -> bytes:
     """GET `url` once and insist on a 200, so a benchmark never times an error page."""
     host, port, path = _split(url)
@@ -123,6 +165,11 @@ def _measure_with_wrk(url: str, seconds: float, connections: int, cookie: str) -
     if cookie:
         command[1:1] = ["--header", f"Cookie: {cookie}"]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return _wrk_figures(output)
+
+
+def _wrk_figures(output: str) -> LoadResult:
+    """The requests, errors and rate in wrk's report."""
     total = int(re.search(r"(\d+) requests in", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(
@@ -134,16 +181,20 @@ def _measure_with_wrk(url: str, seconds: float, connections: int, cookie: str) -
     return LoadResult(rate, total, errors, "wrk")
 
 
-def _measure_with_threads(url: str, seconds: float, connections: int, cookie: str) -> LoadResult:
+def _measure_with_threads(url: str, seconds: float, connections: int, cookie: str,
+                          paths: list[str] | None = None, walk: tuple = (0, 0)) -> LoadResult:
+    """Each client GETs `url`, or `url` followed by each of `paths` in turn from its own share."""
     host, port, path = _split(url)
     counts = [[0, 0] for _ in range(connections)]
     stop = time.monotonic() + seconds
+    paths = [f"{path.rstrip('/')}{item}" for item in paths] if paths else [path]
 
-    def client(tally: list[int]) -> None:
+    def client(tally: list[int], place: int) -> None:
         connection = http.client.HTTPConnection(host, port, timeout=10)
         while time.monotonic() < stop:
+            place += 1
             try:
-                connection.request("GET", path, headers=_headers(cookie))
+                connection.request("GET", paths[place % len(paths)], headers=_headers(cookie))
                 response = connection.getresponse()
                 response.read()
                 tally[0 if response.status == 200 else 1] += 1
@@ -153,7 +204,8 @@ def _measure_with_threads(url: str, seconds: float, connections: int, cookie: st
                 connection = http.client.HTTPConnection(host, port, timeout=10)
         connection.close()
 
-    threads = [threading.Thread(target=client, args=(tally,)) for tally in counts]
+    threads = [threading.Thread(target=client, args=(tally, walk[0] + number * walk[1]))
+               for number, tally in enumerate(counts)]  # fmt: skip
     started = time.monotonic()
     for thread in threads:
         thread.start()

@@ -11,9 +11,15 @@ costs over Flask doing nothing, on whatever machine this runs.
 A search is the results page a typed postcode redirects to (/groups/near/M1):
 the bounding-box query, exact distances, online groups, and services. Each
 process draws a search's page once and keeps it until a listing changes
-(webapp/groups/kept_pages.py), so the rates are for searches after the first,
-each still reading the listings' version and writing the visitor's own CSRF
-token and nonce into the page.
+(webapp/groups/kept_pages.py), so the rates for these three are for searches
+after the first, each still reading the listings' version and writing the
+visitor's own CSRF token and nonce into the page.
+
+People search from all over Great Britain, so most of a real day's searches are
+the first for their district and distance in a process, and are drawn afresh.
+The spread searches measure that: a fixed, seeded list of every district with
+each distance, shuffled, walked without repeating (each round and each client
+of the load generator from its own share), so every search is drawn afresh.
 
     .venv/bin/python bench/groups.py [--seconds 10] [--connections 8] [--rounds 5]
 """
@@ -35,6 +41,7 @@ LISTINGS = 2000
 SERVICES = 150
 # Manchester city centre: a busy district, so the box holds many listings.
 SEARCHES = ["/groups/near/M1?miles=25", "/groups/near/DH1?miles=25", "/groups/near/IV2?miles=50"]
+SPREAD = "spread over Great Britain"
 
 SCOTLAND = {"AB", "DD", "DG", "EH", "FK", "G", "HS", "IV", "KA", "KW", "KY", "ML", "PA", "PH",
             "TD", "ZE"}  # fmt: skip
@@ -80,6 +87,17 @@ def listing_rows(today: date, rng: random.Random) -> list[dict[str, str]]:
             "checked_by": "Bench", "checked_on": today.strftime("%d/%m/%Y"),
         })  # fmt: skip
     return rows
+
+
+def spread_searches() -> list[str]:
+    """Every district with every distance, in a fixed shuffled order (about 12,000 searches)."""
+    from webapp.groups.search import DISTANCE_CHOICES
+    from webapp.postcodes.districts import _centres
+
+    searches = [f"/groups/near/{district}?miles={miles}"
+                for district in sorted(_centres()) for miles in DISTANCE_CHOICES]  # fmt: skip
+    random.Random(2026).shuffle(searches)
+    return searches
 
 
 def fill_database(database_url: str) -> None:
@@ -134,11 +152,18 @@ def run(seconds: float, connections: int, rounds: int) -> None:
             _server.gunicorn("_hello:app", cwd=bench_folder) as hello,
         ):
             slice_seconds = seconds / rounds
-            searches = {path: [] for path in SEARCHES}
+            searches = {path: [] for path in [*SEARCHES, SPREAD]}
+            spread = spread_searches()
+            share = len(spread) // (rounds * connections)
             hello_runs = []
-            for _ in range(rounds):
-                for path, runs in searches.items():
-                    runs.append(_server.measure(f"{bonecheck}{path}", slice_seconds, connections))
+            for turn in range(rounds):
+                for path in SEARCHES:
+                    searches[path].append(
+                        _server.measure(f"{bonecheck}{path}", slice_seconds, connections)
+                    )
+                searches[SPREAD].append(_server.measure_spread(
+                    bonecheck, spread, slice_seconds, connections, turn * connections * share, share
+                ))  # fmt: skip
                 hello_runs.append(_server.measure(f"{hello}/", slice_seconds, connections))
     _print_figures({path: _combined(runs) for path, runs in searches.items()},
                    _combined(hello_runs), seconds, connections)  # fmt: skip
