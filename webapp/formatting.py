@@ -1,17 +1,9 @@
 """Helpers the templates share: the error summary list, number wording, UK times, file sizes."""
 
 from flask import Flask
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from webapp.clock import to_uk
-
-# One row of an NHS.UK summary list, as the finder's cards show a listing's details.
-SUMMARY_ROW = Markup(
-    '  <div class="nhsuk-summary-list__row">\n'
-    '    <dt class="nhsuk-summary-list__key">{}</dt>\n'
-    '    <dd class="nhsuk-summary-list__value">{}</dd>\n'
-    "  </div>\n"
-)
 
 
 def error_list(form) -> list[dict]:
@@ -57,9 +49,15 @@ def summary_row(key, value) -> Markup:
 
     The finder draws five of these for each of up to 25 listings on a results
     page: as a Python function this costs a tenth of what the same Jinja macro
-    did, and draws the same HTML (tests/test_formatting.py).
+    did, and draws the same HTML (tests/test_formatting.py). An f-string with
+    `escape`, not `Markup.format`: the same escaping at a third of the cost.
     """
-    return SUMMARY_ROW.format(key, value)
+    return Markup(
+        '  <div class="nhsuk-summary-list__row">\n'
+        f'    <dt class="nhsuk-summary-list__key">{escape(key)}</dt>\n'
+        f'    <dd class="nhsuk-summary-list__value">{escape(value)}</dd>\n'
+        "  </div>\n"
+    )
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,10 +1,15 @@
 """Finding support groups and Fracture Liaison Services near a postcode district.
 
 A search costs a fixed number of queries, however many listings there are:
-one for groups meeting in person inside a latitude/longitude box around the
-district (cheap comparisons on indexed columns), one for groups meeting online,
-and one for the Fracture Liaison Services. Exact distances are then worked out
-in Python for the few rows inside the box.
+two for groups meeting in person inside a latitude/longitude box around the
+district (cheap comparisons on indexed columns), one for groups meeting online
+(with how many there are), and one to three for the Fracture Liaison Services.
+Exact distances are then worked out in Python for the few rows inside the box.
+
+The queries select only the columns shown, as Core statements on the session's
+connection: no database objects are built, and the ORM's work of compiling
+and reading each statement for entities is skipped (a fresh page is drawn for
+most searches, as people search from all over Great Britain).
 """
 
 from collections.abc import Collection
@@ -74,12 +79,21 @@ class GroupCard:
         return self.meeting_format in (ONLINE, BOTH)
 
 
+# The tables' columns, for Core statements: the mapper's columns by attribute name.
+_GROUP = SupportGroup.__mapper__.columns
+_SERVICE = FlsService.__mapper__.columns
+_COVERED = FlsServiceDistrict.__mapper__.columns
 # A card's columns, in the order of its fields.
-_CARD_COLUMNS = tuple(getattr(SupportGroup, item.name) for item in fields(GroupCard))
+_CARD_COLUMNS = tuple(_GROUP[item.name] for item in fields(GroupCard))
 
 
 def _cards(session: Session, query) -> list[GroupCard]:
-    return [GroupCard(*row) for row in session.execute(query)]
+    return [GroupCard(*row) for row in _rows(session, query)]
+
+
+def _rows(session: Session, query):
+    """Run a Core statement on the session's connection, in its transaction."""
+    return session.connection().execute(query)
 
 
 @dataclass(frozen=True)
@@ -125,8 +139,8 @@ class ServiceListing:
 
 # The columns a service's card shows, and its hospital's district for distances.
 _SERVICE_COLUMNS = (
-    FlsService.id, FlsService.name, FlsService.hospital, FlsService.phone,
-    FlsService.opening_hours, FlsService.hospital_district, FlsService.is_example,
+    _SERVICE.id, _SERVICE.name, _SERVICE.hospital, _SERVICE.phone,
+    _SERVICE.opening_hours, _SERVICE.hospital_district, _SERVICE.is_example,
 )  # fmt: skip
 
 
@@ -186,14 +200,14 @@ def _groups_within(
     a city's box holds hundreds), then the cards of the few that are shown.
     """
     box = bounding_box(centre.latitude, centre.longitude, miles)
-    points = session.execute(
-        select(SupportGroup.id, SupportGroup.name, SupportGroup.latitude, SupportGroup.longitude)
-        .where(
-            SupportGroup.hidden.is_(False),
-            SupportGroup.meeting_format.in_((IN_PERSON, BOTH)),
-            SupportGroup.latitude.between(box.min_latitude, box.max_latitude),
-            SupportGroup.longitude.between(box.min_longitude, box.max_longitude),
-        )
+    points = _rows(
+        session,
+        select(_GROUP.id, _GROUP.name, _GROUP.latitude, _GROUP.longitude).where(
+            _GROUP.hidden.is_(False),
+            _GROUP.meeting_format.in_((IN_PERSON, BOTH)),
+            _GROUP.latitude.between(box.min_latitude, box.max_latitude),
+            _GROUP.longitude.between(box.min_longitude, box.max_longitude),
+        ),
     )
     within = []
     for group_id, name, latitude, longitude in points:
@@ -206,7 +220,7 @@ def _groups_within(
         group.id: group
         for group in _cards(
             session,
-            select(*_CARD_COLUMNS).where(SupportGroup.id.in_([group_id for *_, group_id in shown])),
+            select(*_CARD_COLUMNS).where(_GROUP.id.in_([group_id for *_, group_id in shown])),
         )
     }
     found = [_found(by_id[group_id], distance, today) for distance, _, group_id in shown]
@@ -229,35 +243,47 @@ def online_groups(
 
     Open to anyone, wherever they live, so every search shows some of them.
     `leave_out` names groups the page already shows; the total still counts
-    them, as it is the number on the page of every online group.
+    them, as it is the number on the page of every online group. One query: the
+    total comes with the rows (a window count), and the groups left out are
+    passed over in Python (a search leaves out at most MOST_NEARBY).
     """
-    visible_online = (
-        SupportGroup.hidden.is_(False), SupportGroup.meeting_format.in_((ONLINE, BOTH))
-    )
-    query = select(*_CARD_COLUMNS).where(*visible_online)
-    query = query.order_by(SupportGroup.name, SupportGroup.id)
-    if leave_out:
-        query = query.where(SupportGroup.id.not_in(leave_out))
-    rows = _cards(session, query.offset(offset).limit(limit))
-    counted = limit is None and not leave_out
-    total = len(rows) if counted else _count(session, visible_online)
+    visible_online = (_GROUP.hidden.is_(False), _GROUP.meeting_format.in_((ONLINE, BOTH)))
+    by_name = (_GROUP.name, _GROUP.id)
+    if not leave_out:
+        rows, total = _counted_cards(session, visible_online, by_name, limit, offset)
+        return [_found(group, None, today) for group in rows], total
+    enough = None if limit is None else offset + limit + len(leave_out)
+    rows, total = _counted_cards(session, visible_online, by_name, enough, 0)
+    left_out = set(leave_out)
+    rows = [group for group in rows if group.id not in left_out][offset:]
+    rows = rows if limit is None else rows[:limit]
     return [_found(group, None, today) for group in rows], total
 
 
+def _counted_cards(
+    session: Session, conditions, order, limit: int | None, offset: int
+) -> tuple[list[GroupCard], int]:
+    """The cards of a page of the groups meeting `conditions`, and how many there are in all."""
+    query = select(*_CARD_COLUMNS, func.count().over()).where(*conditions).order_by(*order)
+    rows = _rows(session, query.offset(offset).limit(limit)).all()
+    if rows:
+        return [GroupCard(*row[:-1]) for row in rows], rows[0][-1]
+    # Past the last page the window counts nothing: count the groups on their own.
+    return [], _count(session, conditions) if offset else 0
+
+
 def _count(session: Session, conditions) -> int:
-    return session.scalar(select(func.count()).select_from(SupportGroup).where(*conditions))
+    query = select(func.count()).select_from(SupportGroup.__table__).where(*conditions)
+    return _rows(session, query).scalar()
 
 
 def groups_in_region(
     session: Session, region_code: str, today: date, limit: int | None = None, offset: int = 0
 ) -> tuple[list[FoundGroup], int]:
     """Visible groups listed in a region, by town then name, and how many in all."""
-    in_region = (SupportGroup.hidden.is_(False), SupportGroup.region == region_code)
-    query = select(*_CARD_COLUMNS).where(*in_region).order_by(
-        SupportGroup.town, SupportGroup.name, SupportGroup.id
-    )
-    rows = _cards(session, query.offset(offset).limit(limit))
-    total = len(rows) if limit is None else _count(session, in_region)
+    in_region = (_GROUP.hidden.is_(False), _GROUP.region == region_code)
+    order = (_GROUP.town, _GROUP.name, _GROUP.id)
+    rows, total = _counted_cards(session, in_region, order, limit, offset)
     return [_found(group, None, today) for group in rows], total
 
 
@@ -270,21 +296,18 @@ def find_services_near(session: Session, district: str) -> list[FoundService]:
     """Services that cover the district first; else the nearest few by hospital district.
 
     A Northern Ireland district has no centre in the GB data, so only services
-    that list it as covered can be found for it. At most three queries: covering
-    services (an indexed lookup), or every hospital's district as plain tuples
-    and then the nearest few; and the shown services' covered districts.
+    that list it as covered can be found for it. One query when a service covers
+    the district (the covering services with all the districts they cover), else
+    three: that one, every hospital's district as plain tuples, and the nearest
+    few services with their districts.
     """
     centre = district_centre(district) if is_known_district(district) else None
-    covering = session.execute(
-        select(*_SERVICE_COLUMNS)
-        .join(FlsServiceDistrict)
-        .where(FlsService.hidden.is_(False), FlsServiceDistrict.outcode == district)
-        .order_by(FlsService.name)
-    ).all()
-    if covering:
-        services = _service_listings(session, covering)
+    covering = select(_COVERED.fls_service_id).where(_COVERED.outcode == district)
+    services = _service_listings(session, _SERVICE.id.in_(covering.scalar_subquery()))
+    if services:
+        by_name = sorted(services.values(), key=lambda item: (item.name, item.id))
         found = [FoundService(service, True, _hospital_miles(centre, service.hospital_district))
-                 for service in services]  # fmt: skip
+                 for service in by_name]  # fmt: skip
         return sorted(found, key=lambda item: (item.miles is None, item.miles or 0))
     if centre is None:
         return []
@@ -292,35 +315,36 @@ def find_services_near(session: Session, district: str) -> list[FoundService]:
 
 
 def _nearest_services(session: Session, centre: DistrictCentre) -> list[FoundService]:
-    hospitals = session.execute(
-        select(FlsService.id, FlsService.hospital_district).where(FlsService.hidden.is_(False))
+    hospitals = _rows(
+        session, select(_SERVICE.id, _SERVICE.hospital_district).where(_SERVICE.hidden.is_(False))
     )
     distances = sorted(
         (miles, service_id)
         for service_id, hospital_district in hospitals
         if (miles := _hospital_miles(centre, hospital_district)) is not None
     )[:NEAREST_SERVICES]
-    rows = session.execute(
-        select(*_SERVICE_COLUMNS).where(FlsService.id.in_([item for _, item in distances]))
-    ).all()
-    by_id = {service.id: service for service in _service_listings(session, rows)}
+    by_id = _service_listings(session, _SERVICE.id.in_([item for _, item in distances]))
     return [FoundService(by_id[service_id], False, miles) for miles, service_id in distances]
 
 
-def _service_listings(session: Session, rows) -> list[ServiceListing]:
-    """The services in `rows` as plain values, each with the districts it covers (one query)."""
-    if not rows:
-        return []
-    covered: dict[int, list[str]] = {row.id: [] for row in rows}
-    districts = session.execute(
-        select(FlsServiceDistrict.fls_service_id, FlsServiceDistrict.outcode).where(
-            FlsServiceDistrict.fls_service_id.in_(list(covered))
-        )
+def _service_listings(session: Session, which) -> dict[int, ServiceListing]:
+    """The visible services meeting `which` as plain values, by id, each with the districts
+    it covers: one query, a row for each service and district."""
+    rows = _rows(
+        session,
+        select(*_SERVICE_COLUMNS, _COVERED.outcode)
+        .join_from(FlsService.__table__, FlsServiceDistrict.__table__, isouter=True)
+        .where(_SERVICE.hidden.is_(False), which),
     )
-    for service_id, outcode in districts:
-        covered[service_id].append(outcode)
-    return [ServiceListing(**row._asdict(), covered_districts=tuple(sorted(covered[row.id])))
-            for row in rows]  # fmt: skip
+    columns: dict[int, tuple] = {}
+    covered: dict[int, list[str]] = {}
+    for *service, outcode in rows:
+        columns.setdefault(service[0], tuple(service))
+        districts = covered.setdefault(service[0], [])
+        if outcode is not None:
+            districts.append(outcode)
+    return {number: ServiceListing(*values, covered_districts=tuple(sorted(covered[number])))
+            for number, values in columns.items()}  # fmt: skip
 
 
 def _hospital_miles(centre: DistrictCentre | None, hospital_district: str) -> float | None:
