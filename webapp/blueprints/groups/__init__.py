@@ -13,6 +13,14 @@ def _keep_pages(state) -> None:
     kept_pages.register(state.app)
 
 
+@bp.record_once
+def _card_drawing(state) -> None:
+    """Group cards drawn in Python (webapp/groups/cards.py), for every page that lists groups."""
+    from webapp.groups.cards import group_card
+
+    state.app.jinja_env.globals["finder_group_card"] = group_card
+
+
 @bp.app_context_processor
 def _finder_helpers() -> dict:
     """The finder's wording, date and time formats and the postcode data's attribution, everywhere.
