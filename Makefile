@@ -37,10 +37,13 @@ install: $(BIN)/.runtime node_modules/.installed
 system-packages:
 	@scripts/install-system-packages.sh
 
-$(BIN)/.runtime: requirements.txt
+# The project itself is installed editable so `flask` finds its plugin commands
+# (pyproject.toml, "flask.commands") without building the app first.
+$(BIN)/.runtime: requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "BoneCheck needs $(PYTHON) (Python 3.11)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 $(BIN)/.dev: requirements-dev.txt $(BIN)/.runtime

@@ -1,8 +1,9 @@
 """`flask risk score`: case-finding over a GP practice list, a thin wrapper on webapp.risk.
 
-Nothing heavy is imported until the command runs: every `flask` command and every web
-process builds the app, which registers this group, and none of them needs NumPy or
-pyarrow.
+The command needs no app: it is a plain click group (no app context), found by `flask`
+as a plugin before the app is built (`cli_plugins.py`), and also registered on the app
+so `flask --app wsgi risk` works on an uninstalled checkout. Nothing heavy is imported
+until it runs: every web process builds the app, and none of them needs NumPy or pyarrow.
 """
 
 import contextlib
@@ -13,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from flask.cli import AppGroup
+
+from cli_plugins import RISK_HELP
 
 if TYPE_CHECKING:
     from webapp.risk.casefinding import CaseFindingSummary, RiskSpread
     from webapp.risk.report import CutOffs
 
-risk_cli = AppGroup("risk", help="Fracture-risk tools for GP practices.")
+risk_cli = click.Group("risk", help=RISK_HELP)
 
 CREDIT = (
     "Estimated with the published QFracture-2012 equations (Hippisley-Cox & Coupland, "
