@@ -29,6 +29,9 @@ CREDIT = (
 )
 # A run stopped by one of these removes its unfinished output and exits 128 + the signal.
 STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+# Refused rows listed on the terminal; the rest are counted in the summary (every reason is
+# in the error column): a list refused row by row would otherwise print a line a row.
+REFUSED_ROWS_LISTED = 100
 
 
 @risk_cli.command("score")
@@ -73,7 +76,7 @@ def score_command(
             summary = score_practice_list(
                 input_csv,
                 output_csv,
-                on_refused=_report_refused_row,
+                on_refused=_refused_row_lister(),
                 on_progress=on_progress,
                 report=report,
             )
@@ -143,8 +146,24 @@ def _stopped_by_signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-def _report_refused_row(line_number: int, reason: str) -> None:
-    click.echo(f"Line {line_number}: not scored: {reason}", err=True)
+def _refused_row_lister() -> Callable[[int, str], None]:
+    """Prints the first REFUSED_ROWS_LISTED refused rows by line, then says the rest are
+    not listed."""
+    listed = 0
+
+    def list_refused_row(line_number: int, reason: str) -> None:
+        nonlocal listed
+        listed += 1
+        if listed <= REFUSED_ROWS_LISTED:
+            click.echo(f"Line {line_number}: not scored: {reason}", err=True)
+        elif listed == REFUSED_ROWS_LISTED + 1:
+            click.echo(
+                f"More rows not scored: only the first {REFUSED_ROWS_LISTED} are listed here; "
+                "every reason is in the error column.",
+                err=True,
+            )
+
+    return list_refused_row
 
 
 @contextlib.contextmanager
