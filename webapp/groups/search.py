@@ -204,7 +204,9 @@ def _groups_within(
         session,
         select(_GROUP.id, _GROUP.name, _GROUP.latitude, _GROUP.longitude).where(
             _GROUP.hidden.is_(False),
-            _GROUP.meeting_format.in_((IN_PERSON, BOTH)),
+            # In person or both ways (a check constraint allows only three formats), written
+            # so that SQLite reads the box's index, not the one for the online list.
+            _GROUP.meeting_format != ONLINE,
             _GROUP.latitude.between(box.min_latitude, box.max_latitude),
             _GROUP.longitude.between(box.min_longitude, box.max_longitude),
         ),
@@ -244,7 +246,7 @@ def online_groups(
     Open to anyone, wherever they live, so every search shows some of them.
     `leave_out` names groups the page already shows; the total still counts
     them, as it is the number on the page of every online group. One query: the
-    total comes with the rows (a window count), and the groups left out are
+    total comes with the rows (a subquery), and the groups left out are
     passed over in Python (a search leaves out at most MOST_NEARBY).
     """
     visible_online = (_GROUP.hidden.is_(False), _GROUP.meeting_format.in_((ONLINE, BOTH)))
@@ -264,17 +266,14 @@ def _counted_cards(
     session: Session, conditions, order, limit: int | None, offset: int
 ) -> tuple[list[GroupCard], int]:
     """The cards of a page of the groups meeting `conditions`, and how many there are in all."""
-    query = select(*_CARD_COLUMNS, func.count().over()).where(*conditions).order_by(*order)
+    # The count as a subquery, evaluated once: a window count would read every row.
+    total = select(func.count()).select_from(SupportGroup.__table__).where(*conditions)
+    query = select(*_CARD_COLUMNS, total.scalar_subquery()).where(*conditions).order_by(*order)
     rows = _rows(session, query.offset(offset).limit(limit)).all()
     if rows:
         return [GroupCard(*row[:-1]) for row in rows], rows[0][-1]
-    # Past the last page the window counts nothing: count the groups on their own.
-    return [], _count(session, conditions) if offset else 0
-
-
-def _count(session: Session, conditions) -> int:
-    query = select(func.count()).select_from(SupportGroup.__table__).where(*conditions)
-    return _rows(session, query).scalar()
+    # Past the last page there is no row to carry the count: count on its own.
+    return [], _rows(session, total).scalar() if offset else 0
 
 
 def groups_in_region(

@@ -31,6 +31,9 @@ class SupportGroup(Base):
             "meeting_format in ('in-person', 'online', 'both')", name="meeting_format"
         ),
         Index("ix_support_group_latitude_longitude", "latitude", "longitude"),
+        # Every search lists the first few visible groups meeting online, by name, with
+        # how many there are: read from this index rather than the whole table.
+        Index("ix_support_group_meeting_format_hidden_name", "meeting_format", "hidden", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
