@@ -1,5 +1,10 @@
 """The factory, configuration, security headers and error pages."""
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from config import ProductionConfig
@@ -13,6 +18,18 @@ def test_production_refuses_to_start_without_secret_key_and_database_url(monkeyp
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL"):
         create_app(ProductionConfig)
+
+
+def test_building_the_app_leaves_what_one_page_or_command_needs_unimported():
+    """Every worker and every `flask` command builds the app: icalendar (a calendar file),
+    NumPy and pyarrow (case-finding) are imported where they are used."""
+    code = "import json, sys, wsgi; print(json.dumps(sorted(sys.modules)))"
+    run = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    imported = {name.split(".")[0] for name in json.loads(run.stdout.splitlines()[-1])}
+
+    assert "webapp" in imported
+    assert not {"icalendar", "numpy", "pyarrow"} & imported
 
 
 def test_production_cookies_are_secure_httponly_and_samesite():

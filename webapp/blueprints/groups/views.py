@@ -14,7 +14,6 @@ from webapp.clock import uk_now, uk_today
 from webapp.extensions import db
 from webapp.groups import kept_pages, search
 from webapp.groups.checking import needs_checking
-from webapp.groups.ics import group_meeting_calendar
 from webapp.groups.listings import next_meeting_of
 from webapp.groups.regions import NATIONS, NORTHERN_IRELAND, REGIONS, find_region
 from webapp.models.groups import SupportGroup
@@ -229,6 +228,10 @@ def calendar(group_id: int):
     meeting = next_meeting_of(listing, now.date())
     if meeting.on is None:
         abort(404)
+    # icalendar takes a fifth of a second to import: only when a calendar file is drawn,
+    # not in every worker's and every command's start-up.
+    from webapp.groups.ics import group_meeting_calendar
+
     data = group_meeting_calendar(
         listing,
         meeting.on,
