@@ -13,12 +13,18 @@ none a lone tag key), on the way in when the text holds no tagged value (a tagge
 is always written as a one-key object whose key starts with a space, `{" t":…}`). The
 signing serializer depends only on the secret keys, so it is built once for them.
 Cookies written before and after read the same.
+
+A session read from a cookie also knows when that cookie was signed (`signed_at`), so
+a page can tell how long its idle limit has left without writing the cookie again.
 """
 
-from flask import Flask
+from datetime import UTC, datetime
+
+from flask import Flask, Request
 from flask.json import dumps, loads
 from flask.json.tag import TaggedJSONSerializer
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature
 
 TAGGED_VALUE_STARTS = '{" '
 
@@ -53,11 +59,26 @@ def _is_plain(value, tags) -> bool:
     return False
 
 
+class SignedSession(SecureCookieSession):
+    """Flask's cookie session, with the time its cookie was signed (None for a new one)."""
+
+    signed_at: datetime | None = None
+
+
+def signature_age(session, now: datetime | None = None) -> float | None:
+    """Seconds since `session`'s cookie was signed, or None if it was not read from one."""
+    signed_at = getattr(session, "signed_at", None)
+    if signed_at is None:
+        return None
+    return ((now or datetime.now(UTC)) - signed_at).total_seconds()
+
+
 class SessionCookies(SecureCookieSessionInterface):
     """Flask's signed cookie sessions with SessionSerializer, and one signing serializer
     for each set of secret keys."""
 
     serializer = SessionSerializer()
+    session_class = SignedSession
 
     def __init__(self) -> None:
         self._signing = (None, None)
@@ -70,6 +91,23 @@ class SessionCookies(SecureCookieSessionInterface):
             serializer = super().get_signing_serializer(app)
             self._signing = (keys, serializer)
         return serializer
+
+    def open_session(self, app: Flask, request: Request) -> SignedSession | None:
+        """As Flask's, keeping the time the cookie was signed on the session."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        session = self.session_class(data)
+        session.signed_at = signed_at
+        return session
 
 
 def register(app: Flask) -> None:

@@ -461,19 +461,6 @@ def test_an_answer_sent_after_the_answers_were_deleted_says_so(client):
     assert "Your answers have been deleted" in response.get_data(as_text=True)
 
 
-def test_every_page_with_answers_carries_the_timeout_warning_and_restarts_the_clock(client):
-    answer_every_question(client)
-    for page in ("falls", "check-your-answers"):
-        response = client.get(url(page))
-        assert "bonecheck_session=" in response.headers.get("Set-Cookie", "")  # re-signed now
-        warning = BeautifulSoup(response.get_data(as_text=True), "html.parser").find(
-            "dialog", id="timeout-warning")
-        assert (warning["data-warn-after"], warning["data-ends-after"]) == ("1680", "1800")
-        assert warning.find("button", string="Keep my answers")
-    assert client.post(url("keep-alive"), data={"csrf_token": csrf_token(client, url("falls"))}
-                       ).status_code == 204  # fmt: skip
-
-
 def test_keeping_answers_that_are_already_gone_says_so(client):
     token = csrf_token(client, url("age"))
     assert client.post(url("keep-alive"), data={"csrf_token": token}).status_code == 410

@@ -95,9 +95,13 @@ def session_ended():
 
 @bp.route("/keep-alive", methods=["POST"])
 def keep_alive():
-    """'Keep my answers' in the timeout warning: any request to the check restarts its
-    30 minutes (see the blueprint); one with no answers left says so."""
-    return ("", 204) if _answers() else ("", 410)
+    """'Keep my answers' in the timeout warning: restarts the check's 30 minutes now, the
+    cookie signed again however recently it was (see the blueprint); with no answers
+    left, says so."""
+    if not _answers():
+        return "", 410
+    session.modified = True
+    return "", 204
 
 
 @bp.route("/start-again", methods=["POST"])

@@ -2,9 +2,11 @@
 // answers after SESSION minutes without a request; this opens a dialog WARN minutes
 // before, whose "Keep my answers" sends one request to restart the clock. If the time
 // runs out with the dialog open, the page moves to "Your answers have been deleted".
+// The page's own timers count from when its session was last signed (a little before
+// the page, at most a minute); after "Keep my answers" they count the whole limit.
 export function startTimeoutWarning(dialog) {
-  const warnAfter = Number(dialog.dataset.warnAfter) * 1000;
-  const endsAfter = Number(dialog.dataset.endsAfter) * 1000;
+  let warnAfter = Number(dialog.dataset.warnAfter) * 1000;
+  let endsAfter = Number(dialog.dataset.endsAfter) * 1000;
   let warnTimer;
   let endTimer;
 
@@ -26,6 +28,8 @@ export function startTimeoutWarning(dialog) {
       return;
     }
     dialog.close();
+    warnAfter = Number(dialog.dataset.keptWarnAfter) * 1000;
+    endsAfter = Number(dialog.dataset.keptEndsAfter) * 1000;
     schedule();
   });
   // Escape closes a modal dialog: that is "keep my answers" too, so the clock restarts.
