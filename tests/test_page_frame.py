@@ -4,8 +4,10 @@ key; and nothing about one request (the title, a nonce, a token, a signed-in per
 is kept in them."""
 
 import re
+import time
 
 import pytest
+import time_machine
 
 from tests.accounts.factories import create_fls_service, create_staff_member, sign_in
 from tests.blueprints.selfcheck.journey import give_answers, ready_for
@@ -28,12 +30,14 @@ def _normalised(response) -> str:
 
 def _with_and_without_frame(monkeypatch, draw) -> tuple[str, str]:
     """What `draw()` answers through the frame and fixed partials, then drawn as the
-    templates draw it."""
-    framed = _normalised(draw())
-    with monkeypatch.context() as patched:
-        patched.setattr(page_frame, "_frame_key", lambda context, variables: None)
-        patched.setattr(fixed_partials, "_key", lambda context, names: None)
-        unframed = _normalised(draw())
+    templates draw it. The clock stands still meanwhile: the timeout warning counts the
+    seconds since the session cookie was signed, and both must see the same second."""
+    with time_machine.travel(time.time(), tick=False):
+        framed = _normalised(draw())
+        with monkeypatch.context() as patched:
+            patched.setattr(page_frame, "_frame_key", lambda context, variables: None)
+            patched.setattr(fixed_partials, "_key", lambda context, names: None)
+            unframed = _normalised(draw())
     return framed, unframed
 
 

@@ -67,6 +67,7 @@ def init_jinja(app: Flask) -> None:
         "autoescape": True,
         "trim_blocks": True,
         "lstrip_blocks": True,
+        "cache_size": -1,
     }
     from webapp import branding, formatting, rendering
 

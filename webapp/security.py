@@ -59,21 +59,32 @@ def content_security_policy(nonce: str, nhs_branding: bool = False,
 
 
 def init_security_headers(app: Flask) -> None:
-    """Attach the nonce to templates and the headers to every response."""
+    """Attach the nonce to templates and the headers to every response.
+
+    Only the nonce changes from one response to the next: the policy around it and
+    the other headers are written once here.
+    """
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     owner = owner_from_config(app.config)
+    policy_before, policy_after = content_security_policy(
+        NONCE_KEY, owner.nhs_branding, owner.logo_origin).split(NONCE_KEY)
+    fixed_headers = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "geolocation=(), camera=(), microphone=()"),
+    ]
+    secure = bool(app.config.get("SESSION_COOKIE_SECURE"))
 
     @app.after_request
     def _set_headers(response):
-        response.headers["Content-Security-Policy"] = content_security_policy(
-            csp_nonce(), owner.nhs_branding, owner.logo_origin)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
+        headers = response.headers
+        headers["Content-Security-Policy"] = f"{policy_before}{csp_nonce()}{policy_after}"
+        for name, value in fixed_headers:
+            headers[name] = value
         never_cache(response)
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if secure:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
 
 
