@@ -81,7 +81,12 @@ def framed(template) -> None:
 
 
 def _fill(frame: Frame, context):
-    """The kept pieces, with this request's blocks and nonce in the gaps."""
+    """The kept pieces, with this request's blocks and nonce in the gaps.
+
+    Each gap's block is joined here and handed up as one piece: a page's content is a
+    hundred or more pieces, and each would otherwise be passed up through every
+    template the page extends, one generator at a time.
+    """
     context.vars.update(frame.variables)
     context.exported_vars.update(frame.exported)
     context.exported_vars.difference_update(frame.not_exported)
@@ -91,7 +96,7 @@ def _fill(frame: Frame, context):
         if gap == NONCE:
             yield escape(context.resolve_or_missing(NONCE))
         else:
-            yield from blocks[gap][0](context)
+            yield "".join(blocks[gap][0](context))
     yield frame.pieces[-1]
 
 
