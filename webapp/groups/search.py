@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from webapp.groups.checking import needs_checking
 from webapp.groups.listings import GroupMeeting, next_meeting_of
-from webapp.models.groups import BOTH, IN_PERSON, ONLINE, SupportGroup
+from webapp.models.groups import BOTH, ONLINE, MeetingFormat, SupportGroup
 from webapp.models.staff import FlsService, FlsServiceDistrict
 from webapp.phones import national_format
 from webapp.postcodes import (
@@ -45,7 +45,7 @@ MOST_ONLINE = 5
 
 
 @dataclass(frozen=True)
-class GroupCard:
+class GroupCard(MeetingFormat):
     """A listing as the finder's cards show it: plain values read for one page.
 
     Not the database object, for speed (no object to build and track for each row)
@@ -67,16 +67,6 @@ class GroupCard:
     cost: str
     is_example: bool
     checked_on: date | None
-
-    @property
-    def meets_in_person(self) -> bool:
-        """True if the group meets at a venue (some do both)."""
-        return self.meeting_format in (IN_PERSON, BOTH)
-
-    @property
-    def meets_online(self) -> bool:
-        """True if the group meets online (some do both)."""
-        return self.meeting_format in (ONLINE, BOTH)
 
 
 # The tables' columns, for Core statements: the mapper's columns by attribute name.

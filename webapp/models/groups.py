@@ -17,7 +17,22 @@ BOTH = "both"
 MEETING_FORMATS = (IN_PERSON, ONLINE, BOTH)
 
 
-class SupportGroup(Base):
+class MeetingFormat:
+    """How a group meets, read from its `meeting_format` (a column of the listing, a field
+    of the finder's card): one rule for both."""
+
+    @property
+    def meets_in_person(self) -> bool:
+        """True if the group meets at a venue (some do both)."""
+        return self.meeting_format in (IN_PERSON, BOTH)
+
+    @property
+    def meets_online(self) -> bool:
+        """True if the group meets online (some do both)."""
+        return self.meeting_format in (ONLINE, BOTH)
+
+
+class SupportGroup(MeetingFormat, Base):
     """One patient support group: where and when it meets, and how to get in touch.
 
     `latitude` and `longitude` are the centre of the venue's postcode district,
@@ -78,15 +93,6 @@ class SupportGroup(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
-    @property
-    def meets_in_person(self) -> bool:
-        """True if the group meets at a venue (some do both)."""
-        return self.meeting_format in (IN_PERSON, BOTH)
-
-    @property
-    def meets_online(self) -> bool:
-        """True if the group meets online (some do both)."""
-        return self.meeting_format in (ONLINE, BOTH)
 
     def __repr__(self) -> str:
         return f"<SupportGroup {self.reference}>"
