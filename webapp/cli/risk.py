@@ -55,8 +55,8 @@ REFUSED_ROWS_LISTED = 100
     "cut_off_texts",
     multiple=True,
     metavar="mof=PERCENT|hip=PERCENT",
-    help="A cut-off on QFracture 10-year risk for the report (repeatable), "
-    "e.g. --cut-off mof=10 --cut-off hip=3.",
+    help="A cut-off on QFracture 10-year risk for the report (repeatable); without one, "
+    "the defaults that docs/clinical/impact.md gives and explains.",
 )
 def score_command(
     input_csv: Path, output_csv: Path, report_html: Path | None, cut_off_texts: tuple[str, ...]
