@@ -32,6 +32,7 @@ from datetime import datetime
 
 import numpy as np
 
+from webapp.risk.practice_list import YES_NO_VALUES
 from webapp.risk.refusals import reason_group
 
 
@@ -100,12 +101,9 @@ class ScoredColumns:
 
 
 ON_BONE_TREATMENT_COLUMN = "on_bone_treatment"
-# The practice list's yes/no vocabulary (webapp/risk/practice_list.py YES_NO_VALUES), but a
-# blank cell is "not recorded" here, not "no": nobody is counted untreated by omission.
-_TREATMENT_CODES = {
-    "1": 1, "yes": 1, "y": 1, "true": 1,
-    "0": 0, "no": 0, "n": 0, "false": 0,
-}  # fmt: skip
+# The practice list's yes/no vocabulary, but a blank cell is "not recorded" here, not
+# "no": nobody is counted untreated by omission.
+_TREATMENT_CODES = {text: int(answer) for text, answer in YES_NO_VALUES.items() if text}
 
 
 def read_on_bone_treatment(cells: Iterable[str]) -> np.ndarray:
