@@ -13,9 +13,11 @@ run: $(BIN)/.runtime node_modules/.installed
 	$(BIN)/flask seed demo
 	RUN_SCHEDULER=1 $(BIN)/flask --app webapp.devserver run --no-reload --host 127.0.0.1 --port 5000
 
+# The suite runs in two processes (pytest-xdist), one a core; each starts its own
+# PostgreSQL server and Chromium, so no test shares them across processes.
 test: $(BIN)/.dev node_modules/.installed system-packages
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses 2 --durations 15
 
 lint: $(BIN)/.dev
 	$(BIN)/ruff check .
