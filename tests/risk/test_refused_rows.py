@@ -28,13 +28,13 @@ def test_rows_refused_row_by_row_are_written_in_place_a_batch_at_a_time(
 ):
     monkeypatch.setattr(batches, "BATCH_ROWS", 64)
     written: list[int] = []
-    write_table = casefinding.write_table
+    write_lines = casefinding.write_lines
 
-    def counted(sink, table):
-        written.append(table.num_rows)
-        write_table(sink, table)
+    def counted(sink, lines):
+        written.append(len(lines))
+        write_lines(sink, lines)
 
-    monkeypatch.setattr(casefinding, "write_table", counted)
+    monkeypatch.setattr(casefinding, "write_lines", counted)
     refused: list[tuple[int, str]] = []
 
     summary = score_practice_list(
@@ -50,7 +50,7 @@ def test_rows_refused_row_by_row_are_written_in_place_a_batch_at_a_time(
                for row in rows[1::2])  # fmt: skip
     assert [line for line, _ in refused] == list(range(3, 1002, 2))
     assert sum(written) == 1000
-    assert len(written) <= 1000 // 64 + 1  # one table a batch, not one a refused row
+    assert len(written) <= 1000 // 64 + 1  # one write a batch, not one a refused row
 
 
 def test_the_terminal_lists_the_first_refused_rows_and_says_the_rest_are_not(

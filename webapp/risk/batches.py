@@ -1,5 +1,6 @@
-"""Scoring a batch of a practice list: the columnar engine over its columns, then the
-output columns (risks, BMI used, notes, reason refused) as text beside the input's.
+"""Scoring a batch of a practice list: the columnar engine over its columns, then each
+output line: the record as it was written in the list, then the results (risks, BMI
+used, notes, reason refused) as CSV cells after it.
 
 Every row that the columnar engine cannot score, and every row with the wrong number of
 cells, is given to the row engine, whose RiskInputError is the reason printed: one
@@ -13,10 +14,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from webapp.risk.columnar import CodedColumn, ColumnarScores, score_columns
+from webapp.risk.columnar import COLUMNS_READ, CodedColumn, ColumnarScores, score_columns
 from webapp.risk.errors import RiskInputError
-from webapp.risk.list_files import ListBatch
-from webapp.risk.practice_list import KNOWN_COLUMNS, PracticeListColumns, RowScorer
+from webapp.risk.list_files import LINE_END, ListBatch, csv_line
+from webapp.risk.practice_list import PracticeListColumns, RowScorer
 
 BATCH_ROWS = 65_536
 RESULT_COLUMNS = ("mof_10y_percent", "hip_10y_percent", "bmi_used", "notes", "error")
@@ -27,9 +28,9 @@ ON_BONE_TREATMENT = "on_bone_treatment"
 
 @dataclass
 class ScoredBatch:
-    """A batch's output rows, in the list's order, and what the summary needs from it."""
+    """A batch's output lines, in the list's order, and what the summary needs from it."""
 
-    output: list[pa.Table]
+    output: list[pa.Array]
     major_osteoporotic: np.ndarray  # millionths of a percent, as written (int64)
     hip: np.ndarray
     meeting_nice_cg146: int
@@ -52,7 +53,7 @@ class BatchScorer:
         self.for_report = for_report
         self.coded_positions = {
             name: position for name, position in columns.positions.items()
-            if name in KNOWN_COLUMNS or (for_report and name == ON_BONE_TREATMENT)
+            if name in COLUMNS_READ or (for_report and name == ON_BONE_TREATMENT)
         }  # fmt: skip
 
     def score(self, batch: ListBatch) -> ScoredBatch:
@@ -68,13 +69,14 @@ class BatchScorer:
         mof, mof_text = fixed_decimals(scores.major_osteoporotic, RISK_DECIMALS, scores.scored)
         hip, hip_text = fixed_decimals(scores.hip, RISK_DECIMALS, scores.scored)
         _, bmi_text = fixed_decimals(scores.bmi_used, BMI_DECIMALS, scores.scored)
-        notes = pa.array([note or None for note in scores.notes.distinct], pa.string())
+        notes = pa.array([_cell(note) if note else None for note in scores.notes.distinct],
+                         pa.string())
         notes = notes.take(scores.notes.codes)
-        results = [mof_text, hip_text, bmi_text, _blank_unless(notes, scores.scored),
-                   _errors(table.num_rows, refused_at, reasons)]  # fmt: skip
-        output = table.append_column(RESULT_COLUMNS[0], results[0])
-        for name, column in zip(RESULT_COLUMNS[1:], results[1:], strict=True):
-            output = output.append_column(name, column)
+        output = pc.binary_join_element_wise(
+            batch.texts, mof_text, hip_text, bmi_text, _blank_unless(notes, scores.scored),
+            _errors_and_line_ends(table.num_rows, refused_at, reasons), ",",
+            null_handling="replace",
+        )  # fmt: skip
         refused = list(zip(batch.lines[refused_at].tolist(), reasons, strict=True))
         pieces = self._with_odd_rows(output, batch, refused)
         return ScoredBatch(
@@ -96,28 +98,26 @@ class BatchScorer:
         raise AssertionError(f"the two engines disagree on a row: {cells!r}")
 
     def _with_odd_rows(
-        self, output: pa.Table, batch: ListBatch, refused: list[tuple[int, str]]
-    ) -> list[pa.Table]:
-        """`output` with each odd row written at its line, as one table: the odd rows are
-        built column by column and put in place by one `take`, so a list whose every row
-        is odd costs what a scored one does (a table a row took 1 ms and 50 KiB each)."""
+        self, output: pa.Array, batch: ListBatch, refused: list[tuple[int, str]]
+    ) -> list[pa.Array]:
+        """`output` with each odd row written at its line, all in one array put in order by
+        one `take`, so a list whose every row is odd costs what a scored one does. An odd
+        row's cells are cut or padded to the header's width, so its reason lands under
+        `error`, and written again as CSV."""
         if not batch.odd_rows:
-            return [output] if output.num_rows else []
+            return [output] if len(output) else []
         width, blanks = self.columns.width, [""] * (len(RESULT_COLUMNS) - 1)
         lines, odd_rows = [], []
         for line, cells in batch.odd_rows:
             reason = self._reason(cells)
             refused.append((line, reason))
             lines.append(line)
-            odd_rows.append([*cells[:width], *[""] * (width - len(cells)), *blanks, reason])
-        odd = pa.Table.from_arrays(
-            [pa.array(column, field.type)
-             for column, field in zip(zip(*odd_rows, strict=True), output.schema, strict=True)],
-            schema=output.schema,
-        )  # fmt: skip
+            padded = [*cells[:width], *[""] * (width - len(cells))]
+            odd_rows.append(csv_line([*padded, *blanks, reason]))
         # Every record and odd row starts on a line of its own: by line is the list's order.
         all_lines = np.concatenate([batch.lines, np.asarray(lines, np.int64)])
-        return [pa.concat_tables([output, odd]).take(np.argsort(all_lines, kind="stable"))]
+        in_order = np.argsort(all_lines, kind="stable")
+        return [pa.concat_arrays([output, pa.array(odd_rows, pa.string())]).take(in_order)]
 
     def _treatment(self, cells: dict[str, CodedColumn]) -> np.ndarray | None:
         column = cells.get(ON_BONE_TREATMENT)
@@ -216,13 +216,18 @@ def _blank_unless(text: pa.Array, written: np.ndarray) -> pa.Array:
     return pc.if_else(pa.array(written), text, pa.scalar(None, pa.string()))
 
 
-def _errors(rows: int, refused_at: np.ndarray, reasons: list[str]) -> pa.Array:
-    if not reasons:
-        return pa.nulls(rows, pa.string())
-    errors: list[str | None] = [None] * rows
-    for index, reason in zip(refused_at.tolist(), reasons, strict=True):
-        errors[index] = reason
-    return pa.array(errors, pa.string())
+def _errors_and_line_ends(rows: int, refused_at: np.ndarray, reasons: list[str]) -> pa.Array:
+    """The last cell of each output line, the reason a row was refused (blank if scored),
+    with the line's end."""
+    codes = np.zeros(rows, dtype=np.int32)
+    codes[refused_at] = np.arange(1, len(reasons) + 1)
+    cells = ["", *(_cell(reason) for reason in reasons)]
+    return pa.array([cell + LINE_END for cell in cells], pa.string()).take(codes)
+
+
+def _cell(text: str) -> str:
+    """`text` as one CSV cell, quoted only where needed."""
+    return csv_line([text])[: -len(LINE_END)]
 
 
 def _row_cells(table: pa.Table, index: int) -> list[str]:

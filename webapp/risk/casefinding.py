@@ -33,7 +33,7 @@ from webapp.risk.list_files import (
     header_line,
     python_batches,
     read_header,
-    write_table,
+    write_lines,
 )
 from webapp.risk.practice_list import CATEGORY_COLUMNS, PracticeListColumns
 
@@ -47,7 +47,7 @@ READ_WITH_PYARROW = True
 IN_TWO_THREADS_FROM_BYTES = 4 * 1024 * 1024
 
 RefusedRowHandler = Callable[[int, str], None]
-WriteTables = Callable[[list[pa.Table]], None]
+WriteLines = Callable[[list[pa.Array]], None]
 ProgressHandler = Callable[[int], None]
 
 
@@ -109,7 +109,7 @@ def score_practice_list(
         list_batches = _list_batches(input_path, source, header_lines, scorer, workers)
         with (
             _written_atomically(output_path) as destination,
-            _table_writer(destination, workers) as write,
+            _lines_writer(destination, workers) as write,
         ):
             destination.write(header_line([*header, *RESULT_COLUMNS]))
             tally = _Tally(write, on_refused, on_progress, report)
@@ -151,18 +151,18 @@ def _scored_in_order(
 
 
 @contextlib.contextmanager
-def _table_writer(destination: pa.NativeFile, workers: int) -> Iterator[WriteTables]:
-    """A function that writes scored tables to `destination` in the order given: at once
-    with one worker, else in a thread of its own (pyarrow writes without holding the
+def _lines_writer(destination: pa.NativeFile, workers: int) -> Iterator[WriteLines]:
+    """A function that writes scored lines to `destination` in the order given: at once
+    with one worker, else in a thread of its own (a file write does not hold the
     interpreter), at most two batches behind, so memory stays bounded."""
     if workers <= 1:
-        yield lambda tables: _write_tables(destination, tables)
+        yield lambda pieces: _write_pieces(destination, pieces)
         return
     pending: collections.deque[concurrent.futures.Future[None]] = collections.deque()
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="write-list") as writer:
 
-        def write(tables: list[pa.Table]) -> None:
-            pending.append(writer.submit(_write_tables, destination, tables))
+        def write(pieces: list[pa.Array]) -> None:
+            pending.append(writer.submit(_write_pieces, destination, pieces))
             while len(pending) > 2 or (pending and pending[0].done()):
                 pending.popleft().result()
 
@@ -175,9 +175,9 @@ def _table_writer(destination: pa.NativeFile, workers: int) -> Iterator[WriteTab
             raise
 
 
-def _write_tables(destination: pa.NativeFile, tables: list[pa.Table]) -> None:
-    for table in tables:
-        write_table(destination, table)
+def _write_pieces(destination: pa.NativeFile, pieces: list[pa.Array]) -> None:
+    for lines in pieces:
+        write_lines(destination, lines)
 
 
 @contextlib.contextmanager
@@ -250,7 +250,7 @@ class _Tally:
 
     def __init__(
         self,
-        write: WriteTables,
+        write: WriteLines,
         on_refused: RefusedRowHandler | None,
         on_progress: ProgressHandler | None,
         report: "ReportTally | None",

@@ -33,6 +33,7 @@ from webapp.risk.guidance import (  # the rule's own sets, so it is written down
 )
 from webapp.risk.practice_list import (
     CATEGORY_COLUMNS,
+    KNOWN_COLUMNS,
     YES_NO_COLUMNS,
     PracticeListColumns,
     bmi_note,
@@ -56,6 +57,9 @@ from webapp.risk.profile import (
 YEARS = 10
 SEX_ORDER = ("female", "male")  # row 0 and row 1 of every table below
 DIABETES_ANSWERS = ("", "type1_diabetes", "type2_diabetes")
+# The columns a person's risks are worked out from: every known one but the id, which only
+# names the row (coding a column of distinct ids would cost more than the scoring).
+COLUMNS_READ = tuple(name for name in KNOWN_COLUMNS if name != "id")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """Reading and writing a practice list's CSV with pyarrow, a block of lines at a time.
 
 pyarrow's CSV reader parses a block of the file into columns in C++, every cell kept as
-text ("007" stays "007"); its writer writes columns back out. The file is read here in
-blocks of whole lines, each parsed on its own (two at once with two workers), so a list
-of any length is read in a memory bounded by the block size.
+text ("007" stays "007"). The file is read here in blocks of whole lines, each parsed on
+its own (two at once with two workers), so a list of any length is read in a memory
+bounded by the block size. Each record is also kept as the text it was in the list, so
+the output copies its cells through exactly as they were written, quotes and all, with
+the results appended: nothing is quoted or formatted again.
 
 The one thing the fast reader cannot tell us is where a record starts when one record
 takes several physical lines (a quoted cell with a line break) or blank lines come
@@ -24,21 +26,23 @@ from typing import BinaryIO, TextIO
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 LINE_END = "\r\n"  # RFC 4180, as the list was always written
 BLOCK_BYTES = 4 << 20  # read and parsed as one batch: some 45,000 rows of a list
 PARSE_BYTES = 1 << 20  # pyarrow parses a batch in pieces this size: half the work of one piece
-WRITE_OPTIONS = pa_csv.WriteOptions(include_header=False, eol=LINE_END, batch_size=8192)
 
 
 @dataclass
 class ListBatch:
     """Consecutive records of the list: those with the header's width as columns of text
-    (`table`, with each one's physical line in `lines`), and the rest as (line, cells)."""
+    (`table`, with each one's physical line in `lines` and its text as written in the list,
+    without its line end, in `texts`), and the rest as (line, cells)."""
 
     table: pa.Table
     lines: np.ndarray
+    texts: pa.Array
     odd_rows: list[tuple[int, list[str]]] = field(default_factory=list)
 
     @property
@@ -53,6 +57,7 @@ class _Block:
 
     offset: int
     table: pa.Table | None = None
+    texts: pa.Array | None = None  # each record of `table` as written
     odd_rows: list[tuple[int, str]] = field(default_factory=list)  # (line in block, text)
 
 
@@ -94,7 +99,8 @@ def arrow_batches(
             odd.extend((block_line + number - 1, text) for number, text in block.odd_rows)
             block_line += block.table.num_rows + len(block.odd_rows)
             for start in range(0, max(block.table.num_rows, 1), rows):
-                batch, next_line = _place(block.table.slice(start, rows), odd, next_line)
+                records = block.table.slice(start, rows), block.texts.slice(start, rows)
+                batch, next_line = _place(*records, odd, next_line)
                 if batch.rows:
                     yield batch
     if odd:
@@ -104,7 +110,7 @@ def arrow_batches(
 def _odd_only(names: list[str], odd: deque[tuple[int, str]]) -> ListBatch:
     rows = [_odd_row(*odd.popleft()) for _ in range(len(odd))]
     empty = pa.table({name: pa.array([], pa.string()) for name in names})
-    return ListBatch(empty, np.empty(0, dtype=np.int64), rows)
+    return ListBatch(empty, np.empty(0, dtype=np.int64), pa.array([], pa.string()), rows)
 
 
 def _text_from(path: Path, offset: int) -> TextIO:
@@ -175,11 +181,29 @@ def _parse(offset: int, text: bytes, names: list[str]) -> _Block:
     last_line = text[text.rfind(b"\n", 0, len(text) - 1) + 1 :]
     if table.num_rows + len(block.odd_rows) == lines and not last_line.count(b'"') % 2:
         block.table = table
+        block.texts = _record_texts(text, [number for number, _ in block.odd_rows])
     return block
 
 
+def _record_texts(text: bytes, odd_lines: list[int]) -> pa.Array:
+    """Each line of `text` without its line end, but for the lines numbered (from 1) in
+    `odd_lines`: the records of a block whose every line is one record, in order."""
+    starts = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == ord("\n")) + 1
+    offsets = np.concatenate([[0], starts, [] if text.endswith(b"\n") else [len(text)]])
+    lines = pa.StringArray.from_buffers(
+        len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(text)
+    )
+    # Every line is one record here, so a CR can only be part of its CRLF line end.
+    lines = pc.ascii_rtrim(lines, characters="\r\n")
+    if not odd_lines:
+        return lines
+    kept = np.ones(len(lines), dtype=bool)
+    kept[np.asarray(odd_lines) - 1] = False
+    return lines.filter(kept)
+
+
 def _place(
-    table: pa.Table, odd: deque[tuple[int, str]], next_line: int
+    table: pa.Table, texts: pa.Array, odd: deque[tuple[int, str]], next_line: int
 ) -> tuple[ListBatch, int]:
     """Give each row of `table` its physical line, taking the odd rows that come between."""
     lines = np.empty(table.num_rows, dtype=np.int64)
@@ -194,7 +218,7 @@ def _place(
             run = min(run, odd[0][0] - line)
         lines[placed : placed + run] = np.arange(line, line + run)
         placed, line = placed + run, line + run
-    return ListBatch(table, lines, odd_rows), line
+    return ListBatch(table, lines, texts, odd_rows), line
 
 
 def _odd_row(line: int, text: str) -> tuple[int, list[str]]:
@@ -207,40 +231,81 @@ def python_batches(
     """The list from where `source` stands (after `lines_before` physical lines), read by
     Python's csv module, which counts physical lines (quoted cells over several lines,
     blank lines); `rows` records at most a batch."""
-    reader = csv.reader(source)
+    read_lines = _LinesKept(source)
+    reader = csv.reader(read_lines)
     names = column_names(width)
-    records, lines, odd_rows = [], [], []
+    records, lines, texts, odd_rows = [], [], [], []
     previous_line = lines_before
     for cells in reader:
         first_line, previous_line = previous_line + 1, lines_before + reader.line_num
+        text = read_lines.take()
         if not cells:
             continue  # a blank line
         if len(cells) == width:
             records.append(cells)
             lines.append(first_line)
+            texts.append(_without_line_end(text))
         else:
             odd_rows.append((first_line, cells))
         if len(records) + len(odd_rows) >= rows:
-            yield _python_batch(names, records, lines, odd_rows)
-            records, lines, odd_rows = [], [], []
+            yield _python_batch(names, records, lines, texts, odd_rows)
+            records, lines, texts, odd_rows = [], [], [], []
     if records or odd_rows:
-        yield _python_batch(names, records, lines, odd_rows)
+        yield _python_batch(names, records, lines, texts, odd_rows)
 
 
-def _python_batch(names, records, lines, odd_rows) -> ListBatch:
+class _LinesKept:
+    """The lines of `source`, each also kept until `take` hands back those of one record:
+    the csv module asks for a record's lines one by one, and for no more."""
+
+    def __init__(self, source: TextIO) -> None:
+        self._source, self._kept = source, []
+
+    def __iter__(self) -> "_LinesKept":
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._source)
+        self._kept.append(line)
+        return line
+
+    def take(self) -> str:
+        text = "".join(self._kept)
+        self._kept.clear()
+        return text
+
+
+def _without_line_end(text: str) -> str:
+    if text.endswith("\r\n"):
+        return text[:-2]
+    return text[:-1] if text.endswith(("\n", "\r")) else text
+
+
+def _python_batch(names, records, lines, texts, odd_rows) -> ListBatch:
     columns = zip(*records, strict=True) if records else [[] for _ in names]
     table = pa.table({name: pa.array(list(cells), pa.string())
                       for name, cells in zip(names, columns, strict=True)})  # fmt: skip
-    return ListBatch(table, np.asarray(lines, dtype=np.int64), odd_rows)
+    return ListBatch(table, np.asarray(lines, dtype=np.int64), pa.array(texts, pa.string()),
+                     odd_rows)  # fmt: skip
 
 
-def header_line(cells: list[str]) -> bytes:
+def csv_line(cells: list[str]) -> str:
     """One CSV line of `cells`, quoted only where needed, as the csv module writes it."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator=LINE_END).writerow(cells)
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue()
 
 
-def write_table(sink: pa.NativeFile, table: pa.Table) -> None:
-    """Append `table`'s rows to the output as CSV lines."""
-    pa_csv.write_csv(table, sink, WRITE_OPTIONS)
+def header_line(cells: list[str]) -> bytes:
+    return csv_line(cells).encode("utf-8")
+
+
+def write_lines(sink: pa.NativeFile, lines: pa.Array) -> None:
+    """Append `lines` (text that ends each with its line end) to the output: their bytes
+    lie end to end in the array's data, so they are written as one piece."""
+    if not len(lines):
+        return
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1,
+                            offset=lines.offset * 4)  # fmt: skip
+    start, end = int(offsets[0]), int(offsets[-1])
+    sink.write(lines.buffers()[2][start:end])
