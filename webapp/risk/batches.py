@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from webapp.risk.columnar import COLUMNS_READ, CodedColumn, ColumnarScores, score_columns
 from webapp.risk.errors import RiskInputError
-from webapp.risk.list_files import LINE_END, ListBatch, csv_line
+from webapp.risk.list_files import LINE_END, ListBatch, column_name, csv_line
 from webapp.risk.practice_list import PracticeListColumns, RowScorer
 
 BATCH_ROWS = 65_536
@@ -51,21 +51,20 @@ class BatchScorer:
         self.columns = columns
         self.row_scorer = RowScorer(columns)
         self.for_report = for_report
-        self.coded_positions = {
+        positions = {
             name: position for name, position in columns.positions.items()
             if name in COLUMNS_READ or (for_report and name == ON_BONE_TREATMENT)
         }  # fmt: skip
+        self.columns_read = sorted(positions.values())  # the positions the batches need
+        self.coded_columns = {name: column_name(position) for name, position in positions.items()}
 
     def score(self, batch: ListBatch) -> ScoredBatch:
         """Score every row of `batch` into its output rows (odd rows at their own lines)."""
         table = batch.table
-        cells = {
-            name: coded(table.column(position))
-            for name, position in self.coded_positions.items()
-        }
+        cells = {name: coded(table.column(column)) for name, column in self.coded_columns.items()}
         scores = score_columns(self.columns, cells, table.num_rows)
         refused_at = np.flatnonzero(~scores.scored)
-        reasons = [self._reason(_row_cells(table, index)) for index in refused_at.tolist()]
+        reasons = [self._reason(self._row_cells(table, index)) for index in refused_at.tolist()]
         mof, mof_text = fixed_decimals(scores.major_osteoporotic, RISK_DECIMALS, scores.scored)
         hip, hip_text = fixed_decimals(scores.hip, RISK_DECIMALS, scores.scored)
         _, bmi_text = fixed_decimals(scores.bmi_used, BMI_DECIMALS, scores.scored)
@@ -89,6 +88,15 @@ class BatchScorer:
             scores=scores if self.for_report else None,
             on_bone_treatment=self._treatment(cells),
         )
+
+    def _row_cells(self, table: pa.Table, index: int) -> list[str]:
+        """A row's cells as the columnar engine read them, for the row engine: the columns
+        neither engine reads are left blank (the table does not hold them)."""
+        cells = [""] * self.columns.width
+        for name, position in self.columns.positions.items():
+            if name in self.coded_columns:
+                cells[position] = table.column(self.coded_columns[name])[index].as_py() or ""
+        return cells
 
     def _reason(self, cells: list[str]) -> str:
         try:
@@ -228,7 +236,3 @@ def _errors_and_line_ends(rows: int, refused_at: np.ndarray, reasons: list[str])
 def _cell(text: str) -> str:
     """`text` as one CSV cell, quoted only where needed."""
     return csv_line([text])[: -len(LINE_END)]
-
-
-def _row_cells(table: pa.Table, index: int) -> list[str]:
-    return [table.column(position)[index].as_py() or "" for position in range(table.num_columns)]

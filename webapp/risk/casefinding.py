@@ -130,7 +130,9 @@ def _list_batches(
     (nearly every list), else by the csv module, which keeps count of physical lines."""
     width = scorer.columns.width
     if header_lines == 1 and READ_WITH_PYARROW:
-        return arrow_batches(path, width, header_lines, batches.BATCH_ROWS, workers)
+        return arrow_batches(
+            path, width, header_lines, batches.BATCH_ROWS, workers, scorer.columns_read
+        )
     return python_batches(source, width, header_lines, batches.BATCH_ROWS)
 
 

@@ -254,10 +254,12 @@ def _risks(male, categories, answers, age, bmi) -> list[np.ndarray]:
     )
     age_at = male * (OLDEST_AGE + 1) + age
     # (outcome, sex) by answers, times answers by rows: every row's yes terms at once.
+    # einsum, not a matrix product: NumPy's BLAS would start threads that spin while they
+    # wait, taking the second core from the threads parsing and writing the list.
     said_yes = np.empty((len(tables.answers), len(male)))
     for row, answer in enumerate(tables.answers):
         said_yes[row] = answers[answer]
-    yes_terms = tables.yes_no_by_outcome_and_sex.T @ said_yes
+    yes_terms = np.einsum("ao,ar->or", tables.yes_no_by_outcome_and_sex, said_yes)
     is_male = male == 1
     bmis, bmi_of_row = np.unique(bmi, return_inverse=True)
     risks = []

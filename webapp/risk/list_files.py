@@ -19,7 +19,7 @@ import concurrent.futures
 import csv
 import io
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -68,31 +68,43 @@ def read_header(source: TextIO) -> tuple[list[str], int]:
     return header, reader.line_num
 
 
+def column_name(position: int) -> str:
+    """A name for the list's column by position: a header may repeat a name we do not use."""
+    return f"column {position + 1}"
+
+
 def column_names(width: int) -> list[str]:
-    """Names for the list's columns by position: a header may repeat a name we do not use."""
-    return [f"column {position + 1}" for position in range(width)]
+    return [column_name(position) for position in range(width)]
 
 
 def arrow_batches(
-    path: Path, width: int, header_lines: int, rows: int, parsers: int = 1
+    path: Path,
+    width: int,
+    header_lines: int,
+    rows: int,
+    parsers: int = 1,
+    columns_read: Collection[int] | None = None,
 ) -> Iterator[ListBatch]:
     """The list after its header, `rows` records at most a batch, parsed by pyarrow.
 
     Each record's physical line follows from its place in the file while every line is
     one record; from the first block where that fails, the csv module reads the rest
     (`python_batches`). A record with the wrong number of cells is handed back as an odd
-    row, at its own line.
+    row, at its own line. Only the columns at the positions `columns_read` (every one
+    when None) are made into the table's columns: the others are only in each record's
+    text, and a list may have many (names, addresses) that nothing reads.
     """
     names = column_names(width)
+    read = names if columns_read is None else [names[position] for position in sorted(columns_read)]
     odd: deque[tuple[int, str]] = deque()
     next_line = block_line = header_lines + 1
     with open(path, "rb") as stream:
         for _ in range(header_lines):
             stream.readline()
-        for block in _parsed_blocks(stream, names, parsers):
+        for block in _parsed_blocks(stream, names, read, parsers):
             if block.table is None:
                 if odd:
-                    yield _odd_only(names, odd)
+                    yield _odd_only(read, odd)
                 with _text_from(path, block.offset) as rest:
                     yield from python_batches(rest, width, block_line - 1, rows)
                 return
@@ -104,7 +116,7 @@ def arrow_batches(
                 if batch.rows:
                     yield batch
     if odd:
-        yield _odd_only(names, odd)
+        yield _odd_only(read, odd)
 
 
 def _odd_only(names: list[str], odd: deque[tuple[int, str]]) -> ListBatch:
@@ -120,17 +132,19 @@ def _text_from(path: Path, offset: int) -> TextIO:
     return io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
 
-def _parsed_blocks(stream: BinaryIO, names: list[str], parsers: int) -> Iterator[_Block]:
+def _parsed_blocks(
+    stream: BinaryIO, names: list[str], read: list[str], parsers: int
+) -> Iterator[_Block]:
     """Each block of whole lines parsed, in the file's order. With more than one parser,
     blocks are parsed side by side (pyarrow parses without holding the interpreter)."""
     blocks = _line_blocks(stream)
     if parsers <= 1:
-        yield from (_parse(offset, text, names) for offset, text in blocks)
+        yield from (_parse(offset, text, names, read) for offset, text in blocks)
         return
     with concurrent.futures.ThreadPoolExecutor(parsers, thread_name_prefix="parse-list") as pool:
         pending: deque[concurrent.futures.Future[_Block]] = deque()
         for offset, text in blocks:
-            pending.append(pool.submit(_parse, offset, text, names))
+            pending.append(pool.submit(_parse, offset, text, names, read))
             if len(pending) > parsers + 1:
                 yield pending.popleft().result()
         while pending:
@@ -152,8 +166,9 @@ def _line_blocks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
         yield offset, tail
 
 
-def _parse(offset: int, text: bytes, names: list[str]) -> _Block:
-    """One block's records, if every line of it is one record."""
+def _parse(offset: int, text: bytes, names: list[str], read: list[str]) -> _Block:
+    """One block's records, if every line of it is one record: of its columns `names`,
+    those in `read` only."""
     block = _Block(offset)
 
     def keep_odd_row(row: pa_csv.InvalidRow) -> str:
@@ -170,7 +185,9 @@ def _parse(offset: int, text: bytes, names: list[str]) -> _Block:
             ),
             parse_options=pa_csv.ParseOptions(invalid_row_handler=keep_odd_row),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), quoted_strings_can_be_null=False
+                include_columns=read,
+                column_types=dict.fromkeys(read, pa.string()),
+                quoted_strings_can_be_null=False,
             ),
         )
     except pa.ArrowInvalid:

@@ -210,10 +210,11 @@ class ReportTally:
         self.previous_fracture += int(np.count_nonzero(previous))
         self.previous_fracture_at_or_above += int(np.count_nonzero(previous & above))
         untreated = self._add_treatment(columns.on_bone_treatment, above, previous)
-        to_treat = (above & untreated).view(np.int8)
+        to_treat = above & untreated
         self.estimate_people += int(np.count_nonzero(to_treat))
-        self.hip_risk_sum += float(np.dot(hip, to_treat))
-        self.other_major_risk_sum += float(np.dot(np.maximum(mof - hip, 0.0), to_treat))
+        # Sums of the chosen, not dot products: those would start BLAS's spinning threads.
+        self.hip_risk_sum += float(hip[to_treat].sum())
+        self.other_major_risk_sum += float(np.maximum(mof - hip, 0.0)[to_treat].sum())
 
     def _add_at_or_above(
         self, sex: np.ndarray, above_mof: np.ndarray, above_hip: np.ndarray
