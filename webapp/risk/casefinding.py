@@ -88,9 +88,9 @@ def score_practice_list(
 
     `on_refused(line_number, reason)` hears about each row that could not be scored (the
     physical line in the file, the header being line 1), in file order; `on_progress(rows)`
-    is called as batches of rows are finished. `workers` is how many threads share the
-    work (default: one for a small list, two for a large one: one reads ahead while the
-    other scores and writes); the output is the same whatever it is. `report`, when
+    is called as batches of rows are finished. `workers` is how many threads score batches
+    at once, and how many parse ahead (default: one for a small list, two for a large
+    one); the output is the same whatever it is. `report`, when
     given, is a ReportTally that every batch's people and refusals are added to. Raises
     PracticeListError when the list itself cannot be read (missing, not UTF-8, required
     columns absent) or the output cannot be written.
@@ -139,17 +139,21 @@ def _list_batches(
 def _scored_in_order(
     list_batches: Iterator[ListBatch], scorer: BatchScorer, workers: int
 ) -> Iterator[ScoredBatch]:
-    """Each batch scored, in the list's order; with two workers the next batch is read
-    (pyarrow parses without holding the interpreter) while this one is scored."""
+    """Each batch scored, in the list's order; with two workers, two batches are scored
+    at once (NumPy and pyarrow do most of it without holding the interpreter) while the
+    next are parsed, and at most three are held scored or being scored."""
     if workers <= 1:
         for batch in list_batches:
             yield scorer.score(batch)
         return
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="read-list") as reader:
-        pending = reader.submit(next, list_batches, None)
-        while (batch := pending.result()) is not None:
-            pending = reader.submit(next, list_batches, None)
-            yield scorer.score(batch)
+    with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="score-list") as pool:
+        pending: collections.deque[concurrent.futures.Future[ScoredBatch]] = collections.deque()
+        for batch in list_batches:
+            pending.append(pool.submit(scorer.score, batch))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 @contextlib.contextmanager
