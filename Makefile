@@ -3,7 +3,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
-export PYTHONDONTWRITEBYTECODE := 1
+# Python keeps each module's compiled bytecode in __pycache__ (ignored by git), so a
+# `flask` command, a test's server or a worker starts without compiling every module
+# afresh, even where the environment says otherwise.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test lint bench install clean
 

@@ -186,29 +186,31 @@ def fixed_decimals(
 def _decimal_text(units: np.ndarray, decimals: int, written: np.ndarray) -> pa.Array:
     """The text of `units` (whole numbers of 10**-decimals) where `written`, else null.
 
-    The digits are laid out by NumPy in a grid, one column per place, right-aligned, and
-    the unused places left of each number dropped: no number is formatted one by one.
+    The digits are laid out by NumPy in a grid, one row per place (so each place is
+    written in one contiguous sweep), right-aligned, and the unused places left of each
+    number dropped: no number is formatted one by one.
     """
     values = units[written]
-    whole = values // 10**decimals
-    whole_digits = np.ones(len(values), dtype=np.int64)
+    if len(values) and values.max() < 2**32:
+        values = values.astype(np.uint32)  # risks and BMIs fit: divisions twice as fast
+    ten = values.dtype.type(10)
+    whole = values // values.dtype.type(10**decimals)
+    whole_digits = np.ones(len(values), dtype=np.int8)
     place = 10
-    while np.any(whole >= place):
+    while place <= whole.max(initial=0):
         whole_digits += whole >= place
         place *= 10
     most = int(whole_digits.max(initial=1))
     width = most + 1 + decimals
-    grid = np.empty((len(values), width), dtype=np.uint8)
+    grid = np.empty((width, len(values)), dtype=np.uint8)
+    grid[most] = ord(".")
     remaining = values
-    for place in range(decimals):
-        remaining, digit = np.divmod(remaining, 10)
-        grid[:, width - 1 - place] = digit + ord("0")
-    grid[:, most] = ord(".")
-    for place in range(most):
-        remaining, digit = np.divmod(remaining, 10)
-        grid[:, most - 1 - place] = digit + ord("0")
-    text = grid[np.arange(width) >= (most - whole_digits)[:, None]]
-    widths = np.zeros(len(units), dtype=np.int64)
+    for place in (*range(width - 1, most, -1), *range(most - 1, -1, -1)):
+        remaining, digit = np.divmod(remaining, ten)
+        np.add(digit, ord("0"), out=grid[place], casting="unsafe")
+    shown = np.arange(width)[:, None] >= (most - whole_digits)[None, :]
+    text = grid.T[shown.T]
+    widths = np.zeros(len(units), dtype=np.int32)
     widths[written] = whole_digits + 1 + decimals
     offsets = np.zeros(len(units) + 1, dtype=np.int32)
     np.cumsum(widths, out=offsets[1:])

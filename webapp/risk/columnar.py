@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from webapp.risk.bmi import HIGHEST_PLAUSIBLE_BMI, LOWEST_PLAUSIBLE_BMI, bounded_bmi
 from webapp.risk.equations import EQUATIONS_BY_SEX, Equation
@@ -261,7 +262,7 @@ def _risks(male, categories, answers, age, bmi) -> list[np.ndarray]:
         said_yes[row] = answers[answer]
     yes_terms = np.einsum("ao,ar->or", tables.yes_no_by_outcome_and_sex, said_yes)
     is_male = male == 1
-    bmis, bmi_of_row = np.unique(bmi, return_inverse=True)
+    bmis, bmi_of_row = _distinct(bmi)
     risks = []
     for outcome in (0, 1):
         predictor = (
@@ -276,6 +277,13 @@ def _risks(male, categories, answers, age, bmi) -> list[np.ndarray]:
         with np.errstate(invalid="ignore", over="ignore"):
             risks.append(-100.0 * np.expm1(np.exp(predictor) * log_survival))
     return risks
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct values, each row's index into them): np.unique's return_inverse,
+    but by hashing (Arrow's dictionary encoding) rather than sorting, several times faster."""
+    encoded = pa.array(values).dictionary_encode()
+    return encoded.dictionary.to_numpy(zero_copy_only=False), encoded.indices.to_numpy()
 
 
 def _bmi_terms(
