@@ -176,39 +176,58 @@ def _parse(offset: int, text: bytes, names: list[str], read: list[str]) -> _Bloc
         return "skip"
 
     try:
-        table = pa_csv.read_csv(
-            pa.BufferReader(text),
-            read_options=pa_csv.ReadOptions(
-                use_threads=False,  # the only way pyarrow numbers an odd row by its line
-                block_size=PARSE_BYTES,
-                column_names=names,
-            ),
-            parse_options=pa_csv.ParseOptions(invalid_row_handler=keep_odd_row),
-            convert_options=pa_csv.ConvertOptions(
-                include_columns=read,
-                column_types=dict.fromkeys(read, pa.string()),
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        # Python's own check of the whole block is several times faster than pyarrow's of
+        # each cell (which is turned off): an ASCII block is checked at memory speed.
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        return _Block(offset)  # the csv module will say what is wrong
+    try:
+        table = _read_csv(text, names, read, None)
     except pa.ArrowInvalid:
-        return _Block(offset)  # the csv module will say what is wrong, by line
-    lines = text.count(b"\n") + (not text.endswith(b"\n"))
+        # Nearly always a row with the wrong number of cells: read the block again, each
+        # such row kept with its line (a handler from the start would slow every block).
+        try:
+            table = _read_csv(text, names, read, keep_odd_row)
+        except pa.ArrowInvalid:
+            return _Block(offset)  # the csv module will say what is wrong, by line
+    line_starts = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == ord("\n")) + 1
+    lines = len(line_starts) + (not text.endswith(b"\n"))
     # A quoted cell that runs on past the block: on two lines or more of it, pyarrow finds
     # fewer records than lines; on its last line alone, that line has an open quote.
     last_line = text[text.rfind(b"\n", 0, len(text) - 1) + 1 :]
     if table.num_rows + len(block.odd_rows) == lines and not last_line.count(b'"') % 2:
         block.table = table
-        block.texts = _record_texts(text, [number for number, _ in block.odd_rows])
+        odd_lines = [number for number, _ in block.odd_rows]
+        block.texts = _record_texts(text, line_starts, odd_lines)
     return block
 
 
-def _record_texts(text: bytes, odd_lines: list[int]) -> pa.Array:
-    """Each line of `text` without its line end, but for the lines numbered (from 1) in
-    `odd_lines`: the records of a block whose every line is one record, in order."""
-    starts = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == ord("\n")) + 1
-    offsets = np.concatenate([[0], starts, [] if text.endswith(b"\n") else [len(text)]])
+def _read_csv(text: bytes, names: list[str], read: list[str], on_odd_row) -> pa.Table:
+    return pa_csv.read_csv(
+        pa.BufferReader(text),
+        read_options=pa_csv.ReadOptions(
+            use_threads=False,  # the only way pyarrow numbers an odd row by its line
+            block_size=PARSE_BYTES,
+            column_names=names,
+        ),
+        parse_options=pa_csv.ParseOptions(invalid_row_handler=on_odd_row),
+        convert_options=pa_csv.ConvertOptions(
+            include_columns=read,
+            column_types=dict.fromkeys(read, pa.string()),
+            quoted_strings_can_be_null=False,
+            check_utf8=False,  # checked already, in _parse
+        ),
+    )
+
+
+def _record_texts(text: bytes, line_starts: np.ndarray, odd_lines: list[int]) -> pa.Array:
+    """Each line of `text` (after the first, they start at `line_starts`) without its line
+    end, but for the lines numbered (from 1) in `odd_lines`: the records of a block whose
+    every line is one record, in order."""
+    ends = [] if text.endswith(b"\n") else [len(text)]
+    offsets = np.concatenate([[0], line_starts, ends]).astype(np.int32)
     lines = pa.StringArray.from_buffers(
-        len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(text)
+        len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(text)
     )
     # Every line is one record here, so a CR can only be part of its CRLF line end.
     lines = pc.ascii_rtrim(lines, characters="\r\n")
