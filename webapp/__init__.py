@@ -84,6 +84,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     csrf.init_app(app)
+    from webapp import csrf_tokens
+
+    csrf_tokens.register(app)
     # Templates get `current_user` from webapp.auth, loaded only when a template uses it.
     login_manager.init_app(app, add_context_processor=False)
     from webapp import session_cookie

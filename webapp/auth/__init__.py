@@ -7,10 +7,10 @@
 
 from flask import Flask, session, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from webapp.auth import sessions
+from webapp.csrf_tokens import signed_csrf_token
 from webapp.extensions import login_manager
 
 
@@ -55,6 +55,6 @@ def _header_account() -> dict:
         items += [{"text": "Worklist", "href": url_for("nurse.worklist")},
                   {"text": "Overview", "href": url_for("nurse.overview")},
                   {"text": "Patients", "href": url_for("patients.patient_list")}]  # fmt: skip
-    token = Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+    token = Markup('<input type="hidden" name="csrf_token" value="{}">').format(signed_csrf_token())
     items.append({"html": escape("Sign out") + token, "action": url_for("staff_auth.sign_out")})
     return {"ariaLabel": "Your account", "items": items}

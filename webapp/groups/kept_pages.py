@@ -22,9 +22,9 @@ from collections.abc import Callable, Hashable
 from datetime import date
 
 from flask import current_app, request, session
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy.engine import Engine
 
+from webapp.csrf_tokens import signed_csrf_token
 from webapp.models.groups import ListingsVersion
 from webapp.security import csp_nonce
 
@@ -68,7 +68,7 @@ def kept_page(engine: Engine, search: Hashable, today: date, draw: Callable[[], 
     # Read before the listings are: a page drawn from newer listings than its version
     # says is only ever kept under a version no request will read again.
     key = (request.script_root, search, today, version)
-    nonce, token = csp_nonce(), generate_csrf()
+    nonce, token = csp_nonce(), signed_csrf_token()
     kept = current_app.extensions[KEPT].get(key) or _drawn_once(key, draw, nonce, token)
     return kept.replace(NONCE_MARK, nonce).replace(TOKEN_MARK, token)
 
