@@ -1,4 +1,4 @@
-"""Reading and writing a practice list's CSV with pyarrow, a block of lines at a time.
+"""Reading a practice list's CSV with pyarrow a block at a time, and writing the scored lines.
 
 pyarrow's CSV reader parses a block of the file into columns in C++, every cell kept as
 text ("007" stays "007"). The file is read here in blocks of whole lines, each parsed on
