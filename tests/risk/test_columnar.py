@@ -6,6 +6,8 @@ edge values included: the same rows scored, risks within 1e-9 percentage points,
 BMI used, notes and NICE CG146 count.
 """
 
+import csv
+import io
 import itertools
 import json
 from pathlib import Path
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 from webapp.risk import COEFFICIENT_KEYS, RiskInputError
 from webapp.risk.batches import coded, fixed_decimals
 from webapp.risk.columnar import CodedColumn, score_columns
+from webapp.risk.list_files import csv_cell
 from webapp.risk.practice_list import YES_NO_COLUMNS, PracticeListColumns, RowScorer
 
 VECTORS = json.loads(
@@ -193,6 +196,14 @@ def test_risks_are_written_as_python_formats_them(values, decimals):
     assert [unit for unit, keep in zip(units.tolist(), written, strict=True) if keep] == [
         int(number.replace(".", "")) for number in expected if number is not None
     ]
+
+
+@given(st.text(alphabet=st.sampled_from(["a", " ", ",", '"', "\r", "\n", ";", "é"]), min_size=1))
+def test_a_note_or_reason_is_written_as_the_csv_module_writes_a_cell(text):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([text])
+
+    assert csv_cell(text) + "\r\n" == buffer.getvalue()
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from webapp.risk.columnar import COLUMNS_READ, CodedColumn, ColumnarScores, score_columns
 from webapp.risk.errors import RiskInputError
-from webapp.risk.list_files import LINE_END, ListBatch, column_name, csv_line
+from webapp.risk.list_files import LINE_END, ListBatch, column_name, csv_cell, csv_line
 from webapp.risk.practice_list import PracticeListColumns, RowScorer
 
 BATCH_ROWS = 65_536
@@ -68,7 +68,7 @@ class BatchScorer:
         mof, mof_text = fixed_decimals(scores.major_osteoporotic, RISK_DECIMALS, scores.scored)
         hip, hip_text = fixed_decimals(scores.hip, RISK_DECIMALS, scores.scored)
         _, bmi_text = fixed_decimals(scores.bmi_used, BMI_DECIMALS, scores.scored)
-        notes = pa.array([_cell(note) if note else None for note in scores.notes.distinct],
+        notes = pa.array([csv_cell(note) if note else None for note in scores.notes.distinct],
                          pa.string())
         notes = notes.take(scores.notes.codes)
         output = pc.binary_join_element_wise(
@@ -231,10 +231,5 @@ def _errors_and_line_ends(rows: int, refused_at: np.ndarray, reasons: list[str])
     with the line's end."""
     codes = np.zeros(rows, dtype=np.int32)
     codes[refused_at] = np.arange(1, len(reasons) + 1)
-    cells = ["", *(_cell(reason) for reason in reasons)]
+    cells = ["", *(csv_cell(reason) for reason in reasons)]
     return pa.array([cell + LINE_END for cell in cells], pa.string()).take(codes)
-
-
-def _cell(text: str) -> str:
-    """`text` as one CSV cell, quoted only where needed."""
-    return csv_line([text])[: -len(LINE_END)]

@@ -18,6 +18,7 @@ which counts physical lines, and goes through the same scoring and writing.
 import concurrent.futures
 import csv
 import io
+import re
 from collections import deque
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ import pyarrow.csv as pa_csv
 
 LINE_END = "\r\n"  # RFC 4180, as the list was always written
 BLOCK_BYTES = 4 << 20  # read and parsed as one batch: some 45,000 rows of a list
+NEEDS_QUOTES = re.compile(r'[,"\r\n]')  # what makes the csv module quote a cell
 PARSE_BYTES = 1 << 20  # pyarrow parses a batch in pieces this size: half the work of one piece
 
 
@@ -151,22 +153,29 @@ def _parsed_blocks(
             yield pending.popleft().result()
 
 
-def _line_blocks(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+def _line_blocks(stream: BinaryIO) -> Iterator[tuple[int, bytearray]]:
     """(byte offset, text) for the rest of the file in blocks of whole lines (the last may
-    lack its line end)."""
+    lack its line end). Each block is read straight into its own buffer after the line
+    carried over from the one before, so no block is copied on the way."""
     offset, tail = stream.tell(), b""
-    for block in iter(lambda: stream.read(BLOCK_BYTES), b""):
-        text = tail + block
+    while True:
+        text = bytearray(len(tail) + BLOCK_BYTES)
+        text[: len(tail)] = tail
+        read = stream.readinto(memoryview(text)[len(tail) :])
+        if not read:
+            break
+        del text[len(tail) + read :]  # the last block, shorter
         cut = text.rfind(b"\n") + 1
-        text, tail = text[:cut], text[cut:]
+        tail = bytes(text[cut:])
+        del text[cut:]
         if text:
             yield offset, text
             offset += len(text)
     if tail:
-        yield offset, tail
+        yield offset, bytearray(tail)
 
 
-def _parse(offset: int, text: bytes, names: list[str], read: list[str]) -> _Block:
+def _parse(offset: int, text: bytearray, names: list[str], read: list[str]) -> _Block:
     """One block's records, if every line of it is one record: of its columns `names`,
     those in `read` only."""
     block = _Block(offset)
@@ -202,7 +211,7 @@ def _parse(offset: int, text: bytes, names: list[str], read: list[str]) -> _Bloc
     return block
 
 
-def _read_csv(text: bytes, names: list[str], read: list[str], on_odd_row) -> pa.Table:
+def _read_csv(text: bytearray, names: list[str], read: list[str], on_odd_row) -> pa.Table:
     return pa_csv.read_csv(
         pa.BufferReader(text),
         read_options=pa_csv.ReadOptions(
@@ -220,7 +229,7 @@ def _read_csv(text: bytes, names: list[str], read: list[str], on_odd_row) -> pa.
     )
 
 
-def _record_texts(text: bytes, line_starts: np.ndarray, odd_lines: list[int]) -> pa.Array:
+def _record_texts(text: bytearray, line_starts: np.ndarray, odd_lines: list[int]) -> pa.Array:
     """Each line of `text` (after the first, they start at `line_starts`) without its line
     end, but for the lines numbered (from 1) in `odd_lines`: the records of a block whose
     every line is one record, in order."""
@@ -330,6 +339,13 @@ def csv_line(cells: list[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator=LINE_END).writerow(cells)
     return buffer.getvalue()
+
+
+def csv_cell(text: str) -> str:
+    """`text` (not empty) as one CSV cell, quoted only where needed, as csv_line quotes it."""
+    if not NEEDS_QUOTES.search(text):
+        return text
+    return csv_line([text])[: -len(LINE_END)]
 
 
 def header_line(cells: list[str]) -> bytes:
