@@ -159,7 +159,9 @@ def _line_blocks(stream: BinaryIO) -> Iterator[tuple[int, bytearray]]:
     carried over from the one before, so no block is copied on the way."""
     offset, tail = stream.tell(), b""
     while True:
-        text = bytearray(len(tail) + BLOCK_BYTES)
+        # One size for every block, so the allocator reuses the memory of blocks done
+        # with rather than mapping fresh pages each time (at least half of it is read).
+        text = bytearray(max(BLOCK_BYTES, 2 * len(tail)))
         text[: len(tail)] = tail
         read = stream.readinto(memoryview(text)[len(tail) :])
         if not read:
