@@ -64,7 +64,7 @@ class BatchScorer:
         cells = {name: coded(table.column(column)) for name, column in self.coded_columns.items()}
         scores = score_columns(self.columns, cells, table.num_rows)
         refused_at = np.flatnonzero(~scores.scored)
-        reasons = [self._reason(self._row_cells(table, index)) for index in refused_at.tolist()]
+        reasons = [self._reason(cells) for cells in self._rows_cells(table, refused_at)]
         mof, mof_text = fixed_decimals(scores.major_osteoporotic, RISK_DECIMALS, scores.scored)
         hip, hip_text = fixed_decimals(scores.hip, RISK_DECIMALS, scores.scored)
         _, bmi_text = fixed_decimals(scores.bmi_used, BMI_DECIMALS, scores.scored)
@@ -89,14 +89,19 @@ class BatchScorer:
             on_bone_treatment=self._treatment(cells),
         )
 
-    def _row_cells(self, table: pa.Table, index: int) -> list[str]:
-        """A row's cells as the columnar engine read them, for the row engine: the columns
-        neither engine reads are left blank (the table does not hold them)."""
-        cells = [""] * self.columns.width
-        for name, position in self.columns.positions.items():
-            if name in self.coded_columns:
-                cells[position] = table.column(self.coded_columns[name])[index].as_py() or ""
-        return cells
+    def _rows_cells(self, table: pa.Table, indices: np.ndarray) -> list[list[str]]:
+        """The cells of the rows at `indices` as the columnar engine read them, for the row
+        engine: the columns neither engine reads are left blank (the table lacks them)."""
+        if not len(indices):
+            return []
+        picked = table.select(list(self.coded_columns.values())).take(indices).to_pydict()
+        rows = []
+        for index in range(len(indices)):
+            cells = [""] * self.columns.width
+            for name, column in self.coded_columns.items():
+                cells[self.columns.positions[name]] = picked[column][index] or ""
+            rows.append(cells)
+        return rows
 
     def _reason(self, cells: list[str]) -> str:
         try:
