@@ -344,10 +344,11 @@ def csv_line(cells: list[str]) -> str:
 
 
 def csv_cell(text: str) -> str:
-    """`text` (not empty) as one CSV cell, quoted only where needed, as csv_line quotes it."""
+    """`text` (not empty) as one CSV cell, quoted only where needed, as csv_line quotes it:
+    in double quotes, each one inside doubled."""
     if not NEEDS_QUOTES.search(text):
         return text
-    return csv_line([text])[: -len(LINE_END)]
+    return '"' + text.replace('"', '""') + '"'
 
 
 def header_line(cells: list[str]) -> bytes:
