@@ -43,12 +43,15 @@ system-packages:
 	@scripts/install-system-packages.sh
 
 # The project itself is installed editable so `flask` finds its plugin commands
-# (pyproject.toml, "flask.commands") without building the app first.
+# (pyproject.toml, "flask.commands") without building the app first. In "compat" mode
+# the install is one path in a .pth file, not an import hook that every Python process
+# (each `flask` command, test server and worker) would load at start.
 $(BIN)/.runtime: requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "BoneCheck needs $(PYTHON) (Python 3.11)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . \
+		--config-settings editable_mode=compat
 	@touch $@
 
 $(BIN)/.dev: requirements-dev.txt $(BIN)/.runtime
