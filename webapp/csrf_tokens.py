@@ -21,7 +21,9 @@ def signed_csrf_token() -> str:
     """This session's CSRF token as a form carries it (Flask-WTF's generate_csrf)."""
     config = current_app.config
     field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    if field in g or config.get("WTF_CSRF_TIME_LIMIT", FLASK_WTF_TIME_LIMIT) is not None:
+    if field in g:
+        return g.get(field)  # this request's, as Flask-WTF keeps it
+    if config.get("WTF_CSRF_TIME_LIMIT", FLASK_WTF_TIME_LIMIT) is not None:
         return generate_csrf()
     kept = current_app.extensions[KEPT]
     raw = session.get(field)
