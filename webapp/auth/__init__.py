@@ -5,7 +5,7 @@
 `webapp.auth.sessions`.
 """
 
-from flask import Flask, session, url_for
+from flask import Flask, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -30,12 +30,8 @@ def init_auth(app: Flask) -> None:
 
 
 def _header_account_context() -> dict:
-    """`header_account()` for the layout, only when a staff member is signed in.
-
-    Staff are signed in only through the session's "_user_id" (no remember-me cookie,
-    no request loader): without one, nobody is, and no one is loaded to find that out.
-    """
-    if "_user_id" not in session or not current_user.is_authenticated:
+    """`header_account()` for the layout, only when a staff member is signed in."""
+    if not sessions.may_be_signed_in() or not current_user.is_authenticated:
         return {}
     return {"header_account": _header_account}
 

@@ -20,6 +20,7 @@ from webapp.extensions import db
 from webapp.logs import log_event
 from webapp.models.staff import StaffMember
 
+SIGNED_IN = "_user_id"  # where Flask-Login keeps a signed-in member's id
 LAST_SEEN = "staff_last_seen"
 PENDING = "staff_pending"
 NEXT = "staff_next"
@@ -117,19 +118,26 @@ def forget_cached_identity() -> None:
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
+def may_be_signed_in() -> bool:
+    """Whether a staff member may be signed in on this session. Staff sign in only
+    through the session's Flask-Login id (no remember-me cookie, no request loader):
+    without one, nobody is, and no one need be loaded to find that out."""
+    return SIGNED_IN in session
+
+
 def expire_idle_session() -> None:
     """Sign out a session that has been idle for longer than the session lifetime.
 
     The cookie's own expiry does the same in the browser, but a copied cookie
     could be replayed; the signed last-seen time inside it cannot be changed.
     """
-    if "_user_id" not in session and PENDING not in session:
+    if SIGNED_IN not in session and PENDING not in session:
         return
     now = time.time()
     limit = current_app.permanent_session_lifetime.total_seconds()
     last_seen = session.get(LAST_SEEN)
     if not isinstance(last_seen, int | float) or now - last_seen > limit:
-        staff_id = _staff_id_in(session.get("_user_id") or session.get(PENDING))
+        staff_id = _staff_id_in(session.get(SIGNED_IN) or session.get(PENDING))
         log_event(log, "sign_out", "Signed out after being idle", staff_id=staff_id, reason="idle")
         sign_out()
         session[SIGNED_OUT_IDLE] = True

@@ -21,9 +21,10 @@ import threading
 from collections.abc import Callable, Hashable
 from datetime import date
 
-from flask import current_app, request, session
+from flask import current_app, request
 from sqlalchemy.engine import Engine
 
+from webapp.auth.sessions import may_be_signed_in
 from webapp.csrf_tokens import signed_csrf_token
 from webapp.models.groups import ListingsVersion
 from webapp.security import csp_nonce
@@ -58,9 +59,7 @@ def listings_version(engine: Engine) -> int | None:
 def kept_page(engine: Engine, search: Hashable, today: date, draw: Callable[[], str]) -> str:
     """The page for `search` on `today`: kept from an earlier request if no listing has
     changed since, else drawn by `draw()` (and kept, when it can be)."""
-    # Flask-Login keeps a signed-in member's id in the session (this app has no
-    # remember-me cookie): cheaper to ask than to load the anonymous visitor.
-    if "_user_id" in session:
+    if may_be_signed_in():  # cheaper to ask than to load the anonymous visitor
         return draw()
     version = listings_version(engine)
     if version is None:
