@@ -30,7 +30,7 @@ ON_BONE_TREATMENT = "on_bone_treatment"
 class ScoredBatch:
     """A batch's output lines, in the list's order, and what the summary needs from it."""
 
-    output: list[pa.Array]
+    output: pa.Array  # text: each line ends with its line end
     major_osteoporotic: np.ndarray  # millionths of a percent, as written (int64)
     hip: np.ndarray
     meeting_nice_cg146: int
@@ -77,9 +77,8 @@ class BatchScorer:
             null_handling="replace",
         )  # fmt: skip
         refused = list(zip(batch.lines[refused_at].tolist(), reasons, strict=True))
-        pieces = self._with_odd_rows(output, batch, refused)
         return ScoredBatch(
-            output=pieces,
+            output=self._with_odd_rows(output, batch, refused),
             major_osteoporotic=mof[scores.scored],
             hip=hip[scores.scored],
             meeting_nice_cg146=int(np.count_nonzero(scores.meets_nice_cg146 & scores.scored)),
@@ -112,13 +111,13 @@ class BatchScorer:
 
     def _with_odd_rows(
         self, output: pa.Array, batch: ListBatch, refused: list[tuple[int, str]]
-    ) -> list[pa.Array]:
+    ) -> pa.Array:
         """`output` with each odd row written at its line, all in one array put in order by
         one `take`, so a list whose every row is odd costs what a scored one does. An odd
         row's cells are cut or padded to the header's width, so its reason lands under
         `error`, and written again as CSV."""
         if not batch.odd_rows:
-            return [output] if len(output) else []
+            return output
         width, blanks = self.columns.width, [""] * (len(RESULT_COLUMNS) - 1)
         lines, odd_rows = [], []
         for line, cells in batch.odd_rows:
@@ -130,7 +129,7 @@ class BatchScorer:
         # Every record and odd row starts on a line of its own: by line is the list's order.
         all_lines = np.concatenate([batch.lines, np.asarray(lines, np.int64)])
         in_order = np.argsort(all_lines, kind="stable")
-        return [pa.concat_arrays([output, pa.array(odd_rows, pa.string())]).take(in_order)]
+        return pa.concat_arrays([output, pa.array(odd_rows, pa.string())]).take(in_order)
 
     def _treatment(self, cells: dict[str, CodedColumn]) -> np.ndarray | None:
         column = cells.get(ON_BONE_TREATMENT)

@@ -47,7 +47,7 @@ READ_WITH_PYARROW = True
 IN_TWO_THREADS_FROM_BYTES = 4 * 1024 * 1024
 
 RefusedRowHandler = Callable[[int, str], None]
-WriteLines = Callable[[list[pa.Array]], None]
+WriteLines = Callable[[pa.Array], None]
 ProgressHandler = Callable[[int], None]
 
 
@@ -162,13 +162,13 @@ def _lines_writer(destination: pa.NativeFile, workers: int) -> Iterator[WriteLin
     with one worker, else in a thread of its own (a file write does not hold the
     interpreter), at most two batches behind, so memory stays bounded."""
     if workers <= 1:
-        yield lambda pieces: _write_pieces(destination, pieces)
+        yield lambda lines: write_lines(destination, lines)
         return
     pending: collections.deque[concurrent.futures.Future[None]] = collections.deque()
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="write-list") as writer:
 
-        def write(pieces: list[pa.Array]) -> None:
-            pending.append(writer.submit(_write_pieces, destination, pieces))
+        def write(lines: pa.Array) -> None:
+            pending.append(writer.submit(write_lines, destination, lines))
             while len(pending) > 2 or (pending and pending[0].done()):
                 pending.popleft().result()
 
@@ -179,11 +179,6 @@ def _lines_writer(destination: pa.NativeFile, workers: int) -> Iterator[WriteLin
         except BaseException:
             writer.shutdown(cancel_futures=True)
             raise
-
-
-def _write_pieces(destination: pa.NativeFile, pieces: list[pa.Array]) -> None:
-    for lines in pieces:
-        write_lines(destination, lines)
 
 
 @contextlib.contextmanager
