@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from webapp.risk import (
     RiskProfile,
     batches,
     bounded_bmi,
+    casefinding,
     estimate_fracture_risk,
     meets_nice_cg146_assessment_criteria,
     nice_cg146_assessment_reasons,
@@ -345,6 +347,25 @@ def test_a_failed_run_keeps_the_previous_output_intact(tmp_path):
 
     assert (tmp_path / "scored.csv").read_text(encoding="utf-8") == "an earlier run\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["list.csv", "scored.csv"]
+
+
+
+def test_a_run_stopped_the_moment_its_output_appears_leaves_nothing(tmp_path, monkeypatch):
+    # A signal the CLI turns into an exception can land just after the temporary file is
+    # made, before the code that removes it on the way out would know its name.
+    practice_list = write_list(tmp_path, [WOMAN_65])
+    real_close = os.close
+
+    def close_then_stop(descriptor: int) -> None:
+        real_close(descriptor)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(casefinding.os, "close", close_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        score_practice_list(practice_list, tmp_path / "scored.csv")
+    monkeypatch.undo()
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == [practice_list.name]
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import concurrent.futures
 import contextlib
 import csv
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,20 +222,23 @@ def _written_atomically(path: Path) -> Iterator[pa.NativeFile]:
     It is created readable by its owner only (it holds patients' details), and the
     block's exceptions include KeyboardInterrupt and the signals the CLI turns into one.
     """
+    # The name is chosen before the file is made, and the file made inside the `try`: a
+    # signal can land the moment after it appears, before any name would be handed back.
+    temporary: Path | None = path.with_name(f".{path.name}.{secrets.token_hex(6)}.part")
     try:
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".part"
-        )
-        os.close(handle)
-    except OSError as problem:
-        raise PracticeListError(f"Cannot write {path}: {problem.strerror}.") from problem
-    try:
-        with pa.OSFile(temporary, "wb") as destination:
+        try:
+            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except OSError as problem:
+            if isinstance(problem, FileExistsError):
+                temporary = None  # another run's, not ours to remove
+            raise PracticeListError(f"Cannot write {path}: {problem.strerror}.") from problem
+        with pa.OSFile(str(temporary), "wb") as destination:
             yield destination
         os.replace(temporary, path)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
         raise
 
 
