@@ -7,6 +7,7 @@ import tomllib
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from flask.cli import FlaskGroup
 
@@ -90,3 +91,29 @@ def test_loading_the_plugin_imports_nothing_of_the_app():
     assert "webapp.cli.risk" in imported
     assert not [name for name in APP_ONLY_MODULES if name in imported]
     assert not {"numpy", "pyarrow"} & imported  # imported when the command runs, not before
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "P1,F,70,24\nP2,F,29,24\nP3,M,80\nP4,M,81,31.5\n",  # one row short of a cell
+        'P1,F,70,24\nP2,F,29,24\n"P3\nagain",M,80\nP4,M,81,31.5\n',  # a cell over two lines
+    ],
+)
+def test_a_run_leaves_numpy_ma_unimported(tmp_path, rows):
+    """NumPy arrays reach Arrow from their buffers (webapp/risk/arrow_arrays.py): given an
+    ndarray itself, Arrow looks for a masked array, importing numpy.ma for nothing."""
+    practice_list = tmp_path / "list.csv"
+    practice_list.write_text(f"id,sex,age,bmi\n{rows}", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from webapp.risk.casefinding import score_practice_list\n"
+        "summary = score_practice_list(sys.argv[1], sys.argv[2])\n"
+        "print(summary.rows_scored, 'numpy.ma' in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(practice_list), str(tmp_path / "o.csv")],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+
+    assert run.stdout.split() == ["2", "False"]

@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from webapp.risk.arrow_arrays import arrow_array, bitmap
 from webapp.risk.columnar import COLUMNS_READ, CodedColumn, ColumnarScores, score_columns
 from webapp.risk.errors import RiskInputError
 from webapp.risk.list_files import LINE_END, ListBatch, column_name, csv_cell, csv_line
@@ -70,7 +71,7 @@ class BatchScorer:
         _, bmi_text = fixed_decimals(scores.bmi_used, BMI_DECIMALS, scores.scored)
         notes = pa.array([csv_cell(note) if note else None for note in scores.notes.distinct],
                          pa.string())
-        notes = notes.take(scores.notes.codes)
+        notes = notes.take(arrow_array(scores.notes.codes))
         output = pc.binary_join_element_wise(
             batch.texts, mof_text, hip_text, bmi_text, _blank_unless(notes, scores.scored),
             _errors_and_line_ends(table.num_rows, refused_at, reasons), ",",
@@ -93,7 +94,8 @@ class BatchScorer:
         engine: the columns neither engine reads are left blank (the table lacks them)."""
         if not len(indices):
             return []
-        picked = table.select(list(self.coded_columns.values())).take(indices).to_pydict()
+        picked = table.select(list(self.coded_columns.values()))
+        picked = picked.take(arrow_array(indices)).to_pydict()
         rows = []
         for index in range(len(indices)):
             cells = [""] * self.columns.width
@@ -129,7 +131,8 @@ class BatchScorer:
         # Every record and odd row starts on a line of its own: by line is the list's order.
         all_lines = np.concatenate([batch.lines, np.asarray(lines, np.int64)])
         in_order = np.argsort(all_lines, kind="stable")
-        return pa.concat_arrays([output, pa.array(odd_rows, pa.string())]).take(in_order)
+        every_row = pa.concat_arrays([output, pa.array(odd_rows, pa.string())])
+        return every_row.take(arrow_array(in_order))
 
     def _treatment(self, cells: dict[str, CodedColumn]) -> np.ndarray | None:
         column = cells.get(ON_BONE_TREATMENT)
@@ -218,7 +221,7 @@ def _decimal_text(units: np.ndarray, decimals: int, written: np.ndarray) -> pa.A
     widths[written] = whole_digits + 1 + decimals
     offsets = np.zeros(len(units) + 1, dtype=np.int32)
     np.cumsum(widths, out=offsets[1:])
-    validity = pa.array(written, pa.bool_()).buffers()[1]
+    validity = bitmap(written)
     return pa.StringArray.from_buffers(
         len(units), pa.py_buffer(offsets), pa.py_buffer(text), validity,
         null_count=int(len(units) - np.count_nonzero(written)),
@@ -227,7 +230,7 @@ def _decimal_text(units: np.ndarray, decimals: int, written: np.ndarray) -> pa.A
 
 def _blank_unless(text: pa.Array, written: np.ndarray) -> pa.Array:
     """`text` where `written`, else null (written as an empty cell)."""
-    return pc.if_else(pa.array(written), text, pa.scalar(None, pa.string()))
+    return pc.if_else(arrow_array(written), text, pa.scalar(None, pa.string()))
 
 
 def _errors_and_line_ends(rows: int, refused_at: np.ndarray, reasons: list[str]) -> pa.Array:
@@ -236,4 +239,4 @@ def _errors_and_line_ends(rows: int, refused_at: np.ndarray, reasons: list[str])
     codes = np.zeros(rows, dtype=np.int32)
     codes[refused_at] = np.arange(1, len(reasons) + 1)
     cells = ["", *(csv_cell(reason) for reason in reasons)]
-    return pa.array([cell + LINE_END for cell in cells], pa.string()).take(codes)
+    return pa.array([cell + LINE_END for cell in cells], pa.string()).take(arrow_array(codes))

@@ -30,6 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from webapp.risk.arrow_arrays import arrow_array
+
 LINE_END = "\r\n"  # RFC 4180, as the list was always written
 BLOCK_BYTES = 4 << 20  # read and parsed as one batch: some 45,000 rows of a list
 NEEDS_QUOTES = re.compile(r'[,"\r\n]')  # what makes the csv module quote a cell
@@ -246,7 +248,7 @@ def _record_texts(text: bytearray, line_starts: np.ndarray, odd_lines: list[int]
         return lines
     kept = np.ones(len(lines), dtype=bool)
     kept[np.asarray(odd_lines) - 1] = False
-    return lines.filter(kept)
+    return lines.filter(arrow_array(kept))
 
 
 def _place(
