@@ -1,10 +1,20 @@
-"""NumPy arrays handed to Arrow from their buffers are the arrays pa.array makes (fast)."""
+"""Arrow reached directly (webapp/risk/arrow_arrays.py) gives what pa.array and pyarrow.compute
+give (fast)."""
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
-from webapp.risk.arrow_arrays import arrow_array
+from webapp.risk.arrow_arrays import (
+    arrow_array,
+    dictionary_encoded,
+    joined,
+    kept,
+    take,
+    where,
+    without_trailing,
+)
 
 RANDOM = np.random.default_rng(146)
 
@@ -29,3 +39,24 @@ def test_the_same_array_as_pa_array_makes(make, length):
         assert made.null_count == 0
         # NaN counts as equal to NaN here, as a value carried over unchanged.
         np.testing.assert_array_equal(made.to_numpy(zero_copy_only=False), shown, strict=True)
+
+
+TEXTS = pa.array(["a", None, "bc\r\n", "", "d\n", "e\r"], pa.string())
+
+
+def test_the_functions_called_directly_do_what_pyarrow_compute_does():
+    indices = np.array([5, 0, 0, 2], dtype=np.int64)
+    keep = np.array([True, False, True, True, False, True])
+
+    assert take(TEXTS, indices).equals(pc.take(TEXTS, pa.array(indices)))
+    assert take(pa.table({"t": TEXTS}), indices).equals(pa.table({"t": TEXTS}).take(indices))
+    assert kept(TEXTS, keep).equals(TEXTS.filter(pa.array(keep)))
+    assert where(keep, TEXTS, pa.scalar("-")).equals(pc.if_else(pa.array(keep), TEXTS, "-"))
+    assert joined([TEXTS, TEXTS], ",").to_pylist() == [
+        "a,a", ",", "bc\r\n,bc\r\n", ",", "d\n,d\n", "e\r,e\r",
+    ]  # fmt: skip
+    assert without_trailing(TEXTS, "\r\n").to_pylist() == ["a", None, "bc", "", "d", "e"]
+    assert dictionary_encoded(TEXTS).equals(TEXTS.dictionary_encode())
+    with_nulls = dictionary_encoded(TEXTS, nulls_as_a_value=True)
+    assert with_nulls.null_count == 0
+    assert with_nulls.dictionary.to_pylist() == ["a", None, "bc\r\n", "", "d\n", "e\r"]

@@ -1,12 +1,24 @@
-"""NumPy arrays handed to Arrow from their buffers.
+"""Arrow for case-finding, at the cost of what it does and no more.
 
-`pa.array(ndarray)`, and every Arrow function given an ndarray (`take` with NumPy
-indices, say), first asks whether it is a NumPy masked array, and asking imports
-numpy.ma: 15 ms or more of each `flask risk score` run, for a module nothing uses.
+- NumPy arrays are handed to Arrow from their buffers. `pa.array(ndarray)`, and every
+  Arrow function given an ndarray, first asks whether it is a NumPy masked array, and
+  asking imports numpy.ma: 15 ms or more of each `flask risk score` run, for a module
+  nothing uses.
+- Arrow's functions (take, filter, join…) are called through `call_function`, from the
+  extension module that holds them. Importing `pyarrow.compute`, which array methods such
+  as `take` do on first use, builds a documented Python wrapper for each of its 280-odd
+  functions: 60 to 80 ms, about a twentieth of a practice list's whole run. The
+  functions and their options are the same objects `pyarrow.compute` hands out.
 """
 
 import numpy as np
 import pyarrow as pa
+from pyarrow._compute import (
+    DictionaryEncodeOptions,
+    JoinOptions,
+    TrimOptions,
+    call_function,
+)
 
 
 def arrow_array(values: np.ndarray) -> pa.Array:
@@ -21,3 +33,36 @@ def arrow_array(values: np.ndarray) -> pa.Array:
 def bitmap(flags: np.ndarray) -> pa.Buffer:
     """`flags` packed as Arrow packs booleans and validity: a bit each, lowest bit first."""
     return pa.py_buffer(np.packbits(flags, bitorder="little"))
+
+
+def take(values: pa.Array | pa.Table, indices: np.ndarray) -> pa.Array | pa.Table:
+    """The items (or rows) of `values` at `indices`, in that order."""
+    return call_function("take", [values, arrow_array(indices)])
+
+
+def kept(values: pa.Array, keep: np.ndarray) -> pa.Array:
+    """The items of `values` where `keep` is true."""
+    return call_function("filter", [values, arrow_array(keep)])
+
+
+def where(condition: np.ndarray, values: pa.Array, otherwise: pa.Scalar) -> pa.Array:
+    """Each item of `values` where `condition` is true, else `otherwise`."""
+    return call_function("if_else", [arrow_array(condition), values, otherwise])
+
+
+def joined(columns: list[pa.Array], separator: str) -> pa.Array:
+    """Each row's texts from `columns`, joined by `separator`; a null is an empty text."""
+    options = JoinOptions(null_handling="replace")
+    return call_function("binary_join_element_wise", [*columns, separator], options)
+
+
+def without_trailing(texts: pa.Array, characters: str) -> pa.Array:
+    """Each text with any of `characters` at its end removed (ASCII)."""
+    return call_function("ascii_rtrim", [texts], TrimOptions(characters))
+
+
+def dictionary_encoded(values: pa.Array | pa.ChunkedArray, nulls_as_a_value: bool = False):
+    """`values` as a dictionary of their distinct values and each one's index in it; with
+    `nulls_as_a_value`, a null is one of the values rather than a null index."""
+    options = DictionaryEncodeOptions("encode" if nulls_as_a_value else "mask")
+    return call_function("dictionary_encode", [values], options)

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from webapp.risk.arrow_arrays import arrow_array, bitmap
+from webapp.risk.arrow_arrays import bitmap, dictionary_encoded, joined, take, where
 from webapp.risk.columnar import COLUMNS_READ, CodedColumn, ColumnarScores, score_columns
 from webapp.risk.errors import RiskInputError
 from webapp.risk.list_files import LINE_END, ListBatch, column_name, csv_cell, csv_line
@@ -71,12 +70,11 @@ class BatchScorer:
         _, bmi_text = fixed_decimals(scores.bmi_used, BMI_DECIMALS, scores.scored)
         notes = pa.array([csv_cell(note) if note else None for note in scores.notes.distinct],
                          pa.string())
-        notes = notes.take(arrow_array(scores.notes.codes))
-        output = pc.binary_join_element_wise(
+        notes = take(notes, scores.notes.codes)
+        output = joined([
             batch.texts, mof_text, hip_text, bmi_text, _blank_unless(notes, scores.scored),
-            _errors_and_line_ends(table.num_rows, refused_at, reasons), ",",
-            null_handling="replace",
-        )  # fmt: skip
+            _errors_and_line_ends(table.num_rows, refused_at, reasons),
+        ], ",")  # fmt: skip
         refused = list(zip(batch.lines[refused_at].tolist(), reasons, strict=True))
         return ScoredBatch(
             output=self._with_odd_rows(output, batch, refused),
@@ -95,7 +93,7 @@ class BatchScorer:
         if not len(indices):
             return []
         picked = table.select(list(self.coded_columns.values()))
-        picked = picked.take(arrow_array(indices)).to_pydict()
+        picked = take(picked, indices).to_pydict()
         rows = []
         for index in range(len(indices)):
             cells = [""] * self.columns.width
@@ -132,7 +130,7 @@ class BatchScorer:
         all_lines = np.concatenate([batch.lines, np.asarray(lines, np.int64)])
         in_order = np.argsort(all_lines, kind="stable")
         every_row = pa.concat_arrays([output, pa.array(odd_rows, pa.string())])
-        return every_row.take(arrow_array(in_order))
+        return take(every_row, in_order)
 
     def _treatment(self, cells: dict[str, CodedColumn]) -> np.ndarray | None:
         column = cells.get(ON_BONE_TREATMENT)
@@ -163,7 +161,7 @@ def coded(column: pa.ChunkedArray) -> CodedColumn:
         lowest, highest = int(characters.min()), int(characters.max())
         codes = (characters - lowest).astype(np.intp)
         return CodedColumn(codes, [chr(character) for character in range(lowest, highest + 1)])
-    return _from_dictionary(array.dictionary_encode(null_encoding="encode"))
+    return _from_dictionary(dictionary_encoded(array, nulls_as_a_value=True))
 
 
 def _from_dictionary(array: pa.DictionaryArray) -> CodedColumn:
@@ -230,7 +228,7 @@ def _decimal_text(units: np.ndarray, decimals: int, written: np.ndarray) -> pa.A
 
 def _blank_unless(text: pa.Array, written: np.ndarray) -> pa.Array:
     """`text` where `written`, else null (written as an empty cell)."""
-    return pc.if_else(arrow_array(written), text, pa.scalar(None, pa.string()))
+    return where(written, text, pa.scalar(None, pa.string()))
 
 
 def _errors_and_line_ends(rows: int, refused_at: np.ndarray, reasons: list[str]) -> pa.Array:
@@ -239,4 +237,4 @@ def _errors_and_line_ends(rows: int, refused_at: np.ndarray, reasons: list[str])
     codes = np.zeros(rows, dtype=np.int32)
     codes[refused_at] = np.arange(1, len(reasons) + 1)
     cells = ["", *(csv_cell(reason) for reason in reasons)]
-    return pa.array([cell + LINE_END for cell in cells], pa.string()).take(arrow_array(codes))
+    return take(pa.array([cell + LINE_END for cell in cells], pa.string()), codes)

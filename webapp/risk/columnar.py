@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from webapp.risk.arrow_arrays import arrow_array
+from webapp.risk.arrow_arrays import arrow_array, dictionary_encoded
 from webapp.risk.bmi import HIGHEST_PLAUSIBLE_BMI, LOWEST_PLAUSIBLE_BMI, bounded_bmi
 from webapp.risk.equations import EQUATIONS_BY_SEX, Equation
 from webapp.risk.errors import RiskInputError
@@ -282,7 +282,7 @@ def _risks(male, categories, answers, age, bmi) -> list[np.ndarray]:
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(the distinct values, each row's index into them): np.unique's return_inverse,
     but by hashing (Arrow's dictionary encoding) rather than sorting, several times faster."""
-    encoded = arrow_array(values).dictionary_encode()
+    encoded = dictionary_encoded(arrow_array(values))
     return encoded.dictionary.to_numpy(zero_copy_only=False), encoded.indices.to_numpy()
 
 

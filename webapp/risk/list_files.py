@@ -27,10 +27,9 @@ from typing import BinaryIO, TextIO
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from webapp.risk.arrow_arrays import arrow_array
+from webapp.risk.arrow_arrays import kept, without_trailing
 
 LINE_END = "\r\n"  # RFC 4180, as the list was always written
 BLOCK_BYTES = 4 << 20  # read and parsed as one batch: some 45,000 rows of a list
@@ -243,12 +242,12 @@ def _record_texts(text: bytearray, line_starts: np.ndarray, odd_lines: list[int]
         len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(text)
     )
     # Every line is one record here, so a CR can only be part of its CRLF line end.
-    lines = pc.ascii_rtrim(lines, characters="\r\n")
+    lines = without_trailing(lines, "\r\n")
     if not odd_lines:
         return lines
-    kept = np.ones(len(lines), dtype=bool)
-    kept[np.asarray(odd_lines) - 1] = False
-    return lines.filter(arrow_array(kept))
+    records = np.ones(len(lines), dtype=bool)
+    records[np.asarray(odd_lines) - 1] = False
+    return kept(lines, records)
 
 
 def _place(
