@@ -110,7 +110,8 @@ def test_a_run_imports_neither_numpy_ma_nor_pyarrow_compute(tmp_path, rows):
         "import sys\n"
         "from webapp.risk.casefinding import score_practice_list\n"
         "from webapp.risk.report import DEFAULT_CUT_OFFS, ReportTally\n"
-        "summary = score_practice_list(sys.argv[1], sys.argv[2], report=ReportTally(DEFAULT_CUT_OFFS))\n"
+        "report = ReportTally(DEFAULT_CUT_OFFS)\n"
+        "summary = score_practice_list(sys.argv[1], sys.argv[2], report=report)\n"
         "print(summary.rows_scored, sorted({'numpy.ma', 'pyarrow.compute'} & set(sys.modules)))\n"
     )
     run = subprocess.run(
