@@ -6,16 +6,15 @@ port; each test gets a fresh browser context, and fails if the page it drove
 logged a CSP violation, a JavaScript error or a missing file of ours.
 """
 
-import threading
 
 import pytest
 from flask_migrate import upgrade
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestConfig
 from tests.browser.watch import PageWatch
+from tests.live_server import live_server as serving
 from webapp import create_app
 from webapp.extensions import db
 
@@ -43,13 +42,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-class QuietRequestHandler(WSGIRequestHandler):
-    """Werkzeug's handler without a log line per request (errors are still logged)."""
-
-    def log_request(self, code="-", size="-"):
-        pass
-
-
 def _live_config(database_url: str) -> type[TestConfig]:
     return type("LiveServerConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
 
@@ -70,15 +62,8 @@ def live_app(_scratch):
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The base URL of the app served on 127.0.0.1 at a free port, in a background thread."""
-    server = make_server(
-        "127.0.0.1", 0, live_app, threaded=True, request_handler=QuietRequestHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serving(live_app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

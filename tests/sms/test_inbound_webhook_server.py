@@ -2,7 +2,6 @@
 proxy: signed for the public URL it is accepted; signed for the address the server sees,
 or forged, it is refused. On SQLite and PostgreSQL."""
 
-import threading
 from datetime import date, timedelta
 from urllib.error import HTTPError
 from urllib.parse import urlencode
@@ -10,8 +9,8 @@ from urllib.request import Request, urlopen
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
+from tests.live_server import live_server
 from tests.reminders.factories import create_patient
 from tests.reminders.inbound_support import sent_text
 from tests.sms.conftest import PUBLIC_BASE_URL
@@ -21,22 +20,12 @@ from webapp.clock import utc_now
 from webapp.models import InboundMessage
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code="-", size="-"):
-        pass
-
-
 @pytest.fixture
 def server_url(app):
     """The app served on 127.0.0.1 at a free port, in a background thread."""
     app.config.update(TWILIO_AUTH_TOKEN=AUTH_TOKEN, PUBLIC_BASE_URL=PUBLIC_BASE_URL)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with live_server(app) as base_url:
+        yield base_url
 
 
 def _post(url: str, params: dict, signature: str) -> tuple[int, str]:
