@@ -61,7 +61,9 @@ def without_trailing(texts: pa.Array, characters: str) -> pa.Array:
     return call_function("ascii_rtrim", [texts], TrimOptions(characters))
 
 
-def dictionary_encoded(values: pa.Array | pa.ChunkedArray, nulls_as_a_value: bool = False):
+def dictionary_encoded(
+    values: pa.Array | pa.ChunkedArray, nulls_as_a_value: bool = False
+) -> pa.DictionaryArray | pa.ChunkedArray:
     """`values` as a dictionary of their distinct values and each one's index in it; with
     `nulls_as_a_value`, a null is one of the values rather than a null index."""
     options = DictionaryEncodeOptions("encode" if nulls_as_a_value else "mask")
