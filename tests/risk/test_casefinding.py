@@ -5,6 +5,7 @@ import json
 import os
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -354,13 +355,14 @@ def test_a_run_stopped_the_moment_its_output_appears_leaves_nothing(tmp_path, mo
     # A signal the CLI turns into an exception can land just after the temporary file is
     # made, before the code that removes it on the way out would know its name.
     practice_list = write_list(tmp_path, [WOMAN_65])
-    real_close = os.close
 
     def close_then_stop(descriptor: int) -> None:
-        real_close(descriptor)
+        os.close(descriptor)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(casefinding.os, "close", close_then_stop)
+    # The module's own `os` only: other threads of the test process keep the real one.
+    stopping_os = SimpleNamespace(**{**vars(os), "close": close_then_stop})
+    monkeypatch.setattr(casefinding, "os", stopping_os)
     with pytest.raises(KeyboardInterrupt):
         score_practice_list(practice_list, tmp_path / "scored.csv")
     monkeypatch.undo()
