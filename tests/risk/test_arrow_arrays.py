@@ -12,6 +12,7 @@ from webapp.risk.arrow_arrays import (
     joined,
     kept,
     take,
+    text_offsets,
     where,
     without_trailing,
 )
@@ -60,3 +61,10 @@ def test_the_functions_called_directly_do_what_pyarrow_compute_does():
     with_nulls = dictionary_encoded(TEXTS, nulls_as_a_value=True)
     assert with_nulls.null_count == 0
     assert with_nulls.dictionary.to_pylist() == ["a", None, "bc\r\n", "", "d\n", "e\r"]
+
+
+def test_text_offsets_of_a_slice_are_where_its_own_texts_lie():
+    texts = pa.array(["a", "bc", "", "def"], pa.string())
+
+    assert text_offsets(texts).tolist() == [0, 1, 3, 3, 6]
+    assert text_offsets(texts.slice(1, 2)).tolist() == [1, 3, 3]

@@ -35,6 +35,13 @@ def bitmap(flags: np.ndarray) -> pa.Buffer:
     return pa.py_buffer(np.packbits(flags, bitorder="little"))
 
 
+def text_offsets(texts: pa.Array) -> np.ndarray:
+    """Where each text of `texts` (an Arrow string array, perhaps a slice) starts in its
+    data buffer, and after the last, where it ends: len(texts) + 1 of them, no copy."""
+    return np.frombuffer(texts.buffers()[1], dtype=np.int32, count=len(texts) + 1,
+                         offset=texts.offset * 4)  # fmt: skip
+
+
 def take(values: pa.Array | pa.Table, indices: np.ndarray) -> pa.Array | pa.Table:
     """The items (or rows) of `values` at `indices`, in that order."""
     return call_function("take", [values, arrow_array(indices)])

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from webapp.risk.arrow_arrays import bitmap, dictionary_encoded, joined, take, where
+from webapp.risk.arrow_arrays import (
+    bitmap,
+    dictionary_encoded,
+    joined,
+    take,
+    text_offsets,
+    where,
+)
 from webapp.risk.columnar import COLUMNS_READ, CodedColumn, ColumnarScores, score_columns
 from webapp.risk.errors import RiskInputError
 from webapp.risk.list_files import LINE_END, ListBatch, column_name, csv_cell, csv_line
@@ -150,11 +157,9 @@ def coded(column: pa.ChunkedArray) -> CodedColumn:
     array = column.combine_chunks()
     if pa.types.is_dictionary(array.type):
         return _from_dictionary(array)
-    lengths = np.diff(np.frombuffer(array.buffers()[1], dtype=np.int32, count=len(array) + 1,
-                                    offset=array.offset * 4))  # fmt: skip
-    if len(array) and array.null_count == 0 and np.all(lengths == 1):
-        offsets = array.buffers()[1]
-        first = int(np.frombuffer(offsets, dtype=np.int32, count=1, offset=array.offset * 4)[0])
+    offsets = text_offsets(array)
+    if len(array) and array.null_count == 0 and np.all(np.diff(offsets) == 1):
+        first = int(offsets[0])
         characters = np.frombuffer(array.buffers()[2], dtype=np.uint8)[first : first + len(array)]
         # Codes from the bytes themselves: the texts are every character from the lowest
         # to the highest present (those not present are read too, harmlessly).

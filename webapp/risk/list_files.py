@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from webapp.risk.arrow_arrays import kept, without_trailing
+from webapp.risk.arrow_arrays import kept, text_offsets, without_trailing
 
 LINE_END = "\r\n"  # RFC 4180, as the list was always written
 BLOCK_BYTES = 4 << 20  # read and parsed as one batch: some 45,000 rows of a list
@@ -361,7 +361,6 @@ def write_lines(sink: pa.NativeFile, lines: pa.Array) -> None:
     lie end to end in the array's data, so they are written as one piece."""
     if not len(lines):
         return
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1,
-                            offset=lines.offset * 4)  # fmt: skip
+    offsets = text_offsets(lines)
     start, end = int(offsets[0]), int(offsets[-1])
     sink.write(lines.buffers()[2][start:end])
