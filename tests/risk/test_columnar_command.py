@@ -33,7 +33,9 @@ def read_output(path: Path) -> list[list[str]]:
         return list(csv.reader(source))
 
 
-def score_both_ways(tmp_path: Path, text: str, monkeypatch) -> tuple[bytes, list, bytes, list]:
+def score_both_ways(
+    tmp_path: Path, text: str, monkeypatch, workers: int | None = None
+) -> tuple[bytes, list, bytes, list]:
     """The output and refused lines read by pyarrow, then by the csv module."""
     practice_list = tmp_path / "list.csv"
     practice_list.write_text(text, encoding="utf-8", newline="")
@@ -41,7 +43,8 @@ def score_both_ways(tmp_path: Path, text: str, monkeypatch) -> tuple[bytes, list
     for with_pyarrow in (True, False):
         monkeypatch.setattr(casefinding, "READ_WITH_PYARROW", with_pyarrow)
         refused: list[tuple[int, str]] = []
-        score_practice_list(practice_list, tmp_path / "out.csv", on_refused=_into(refused))
+        score_practice_list(practice_list, tmp_path / "out.csv", on_refused=_into(refused),
+                            workers=workers)  # fmt: skip
         runs += [(tmp_path / "out.csv").read_bytes(), refused]
     return tuple(runs)
 
@@ -103,6 +106,25 @@ def test_a_list_found_not_one_record_a_line_late_on_keeps_every_line_number(
     assert fast == slow
     assert fast_refused == slow_refused
     assert len(fast_refused) == 6
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_rows_of_the_wrong_width_at_the_ends_of_blocks_keep_their_lines_and_order(
+    tmp_path, monkeypatch, workers
+):
+    # Blocks of about two lines, each read and scored on its own (side by side with two
+    # workers): many end on a row of the wrong width, and some hold nothing else.
+    monkeypatch.setattr(list_files, "BLOCK_BYTES", 64)
+    rows = [ROWS[0], ROWS[5], ROWS[5], ROWS[1], ROWS[5], ROWS[2], ROWS[0], ROWS[5]] * 3
+
+    fast, fast_refused, slow, slow_refused = score_both_ways(
+        tmp_path, HEADER + "".join(rows), monkeypatch, workers
+    )
+
+    assert fast == slow
+    assert fast_refused == slow_refused
+    wrong_width = [line for line, reason in fast_refused if "has 8 values" in reason]
+    assert wrong_width == [line for line, row in enumerate(rows, 2) if row == ROWS[5]]
 
 
 def test_a_cell_that_looks_like_a_number_is_copied_as_written(tmp_path):

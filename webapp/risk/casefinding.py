@@ -28,9 +28,9 @@ from webapp.risk import batches
 from webapp.risk.batches import RESULT_COLUMNS, BatchScorer, ScoredBatch
 from webapp.risk.errors import PracticeListError
 from webapp.risk.list_files import (
-    ListBatch,
     arrow_batches,
     header_line,
+    in_order,
     python_batches,
     read_header,
     write_lines,
@@ -88,12 +88,12 @@ def score_practice_list(
 
     `on_refused(line_number, reason)` hears about each row that could not be scored (the
     physical line in the file, the header being line 1), in file order; `on_progress(rows)`
-    is called as batches of rows are finished. `workers` is how many threads score batches
-    at once, and how many parse ahead (default: one for a small list, two for a large
-    one); the output is the same whatever it is. `report`, when
-    given, is a ReportTally that every batch's people and refusals are added to. Raises
-    PracticeListError when the list itself cannot be read (missing, not UTF-8, required
-    columns absent) or the output cannot be written.
+    is called as batches of rows are finished. `workers` is how many threads read and score
+    blocks of the list at once (default: one for a small list, two for a large one); the
+    output is the same whatever it is. `report`, when given, is a ReportTally that every
+    batch's people and refusals are added to. Raises PracticeListError when the list
+    itself cannot be read (missing, not UTF-8, required columns absent) or the output
+    cannot be written.
     """
     input_path, output_path = Path(input_path), Path(output_path)
     if output_path.exists() and output_path.resolve() == input_path.resolve():
@@ -106,14 +106,14 @@ def score_practice_list(
         if workers is None:
             workers = workers_for(os.fstat(source.fileno()).st_size)
         scorer = BatchScorer(columns, for_report=report is not None)
-        list_batches = _list_batches(input_path, source, header_lines, scorer, workers)
+        scored_batches = _scored_batches(input_path, source, header_lines, scorer, workers)
         with (
             _written_atomically(output_path) as destination,
             _lines_writer(destination, workers) as write,
         ):
             destination.write(header_line([*header, *RESULT_COLUMNS]))
             tally = _Tally(write, on_refused, on_progress, report)
-            for scored in _scored_in_order(list_batches, scorer, workers):
+            for scored in scored_batches:
                 tally.add(scored)
     return tally.summary(_assumptions(columns))
 
@@ -123,37 +123,20 @@ def workers_for(size_in_bytes: int) -> int:
     return 1 if size_in_bytes < IN_TWO_THREADS_FROM_BYTES else 2
 
 
-def _list_batches(
+def _scored_batches(
     path: Path, source: TextIO, header_lines: int, scorer: BatchScorer, workers: int
-) -> Iterator[ListBatch]:
-    """The list's records in batches: parsed by pyarrow while each line is one record
-    (nearly every list), else by the csv module, which keeps count of physical lines."""
+) -> Iterator[ScoredBatch]:
+    """The list's records scored, batch by batch, in the list's order: read by pyarrow
+    while each line is one record (nearly every list), each batch scored by the thread
+    that parsed it; else by the csv module, which keeps count of physical lines, with
+    `workers` threads scoring its batches."""
     width = scorer.columns.width
     if header_lines == 1 and READ_WITH_PYARROW:
-        return arrow_batches(
-            path, width, header_lines, batches.BATCH_ROWS, workers, scorer.columns_read
-        )
-    return python_batches(source, width, header_lines, batches.BATCH_ROWS)
-
-
-def _scored_in_order(
-    list_batches: Iterator[ListBatch], scorer: BatchScorer, workers: int
-) -> Iterator[ScoredBatch]:
-    """Each batch scored, in the list's order; with two workers, two batches are scored
-    at once (NumPy and pyarrow do most of it without holding the interpreter) while the
-    next are parsed, and at most three are held scored or being scored."""
-    if workers <= 1:
-        for batch in list_batches:
-            yield scorer.score(batch)
-        return
-    with concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="score-list") as pool:
-        pending: collections.deque[concurrent.futures.Future[ScoredBatch]] = collections.deque()
-        for batch in list_batches:
-            pending.append(pool.submit(scorer.score, batch))
-            if len(pending) > workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        return arrow_batches(path, width, header_lines, batches.BATCH_ROWS, workers,
+                             scorer.columns_read, then=scorer.score)  # fmt: skip
+    read = python_batches(source, width, header_lines, batches.BATCH_ROWS)
+    jobs = ((batch,) for batch in read)
+    return (scored for _, scored in in_order(scorer.score, jobs, workers, "score-list"))
 
 
 @contextlib.contextmanager

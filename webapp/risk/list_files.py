@@ -20,10 +20,10 @@ import csv
 import io
 import re
 from collections import deque
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, TextIO, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -35,6 +35,9 @@ LINE_END = "\r\n"  # RFC 4180, as the list was always written
 BLOCK_BYTES = 4 << 20  # read and parsed as one batch: some 45,000 rows of a list
 NEEDS_QUOTES = re.compile(r'[,"\r\n]')  # what makes the csv module quote a cell
 PARSE_BYTES = 1 << 20  # pyarrow parses a batch in pieces this size: half the work of one piece
+NEWLINE = ord("\n")
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -80,6 +83,10 @@ def column_names(width: int) -> list[str]:
     return [column_name(position) for position in range(width)]
 
 
+def _as_it_is(batch: ListBatch) -> ListBatch:
+    return batch
+
+
 def arrow_batches(
     path: Path,
     width: int,
@@ -87,8 +94,10 @@ def arrow_batches(
     rows: int,
     parsers: int = 1,
     columns_read: Collection[int] | None = None,
-) -> Iterator[ListBatch]:
-    """The list after its header, `rows` records at most a batch, parsed by pyarrow.
+    then: Callable[[ListBatch], T] = _as_it_is,
+) -> Iterator[T]:
+    """The list after its header, `rows` records at most a batch, parsed by pyarrow, each
+    batch handed to `then` and what it gives back yielded, in the list's order.
 
     Each record's physical line follows from its place in the file while every line is
     one record; from the first block where that fails, the csv module reads the rest
@@ -96,28 +105,78 @@ def arrow_batches(
     row, at its own line. Only the columns at the positions `columns_read` (every one
     when None) are made into the table's columns: the others are only in each record's
     text, and a list may have many (names, addresses) that nothing reads.
+
+    With more than one parser, blocks are parsed side by side, and each thread hands the
+    batches it parsed to `then` straight away (pyarrow parses, and NumPy computes, without
+    holding the interpreter): a batch is worked on while it is still in that core's
+    cache, and never passed from thread to thread.
     """
     names = column_names(width)
     read = names if columns_read is None else [names[position] for position in sorted(columns_read)]
-    odd: deque[tuple[int, str]] = deque()
-    next_line = block_line = header_lines + 1
+
+    def work(offset: int, text: bytearray, first_line: int) -> list[T] | None:
+        block = _parse(offset, text, names, read)
+        if block.table is None:
+            return None  # the csv module reads on from this block
+        return [then(batch) for batch in _block_batches(block, first_line, rows, read)]
+
     with open(path, "rb") as stream:
         for _ in range(header_lines):
             stream.readline()
-        for block in _parsed_blocks(stream, names, read, parsers):
-            if block.table is None:
-                if odd:
-                    yield _odd_only(read, odd)
-                with _text_from(path, block.offset) as rest:
-                    yield from python_batches(rest, width, block_line - 1, rows)
+        blocks = _numbered_blocks(stream, header_lines + 1)
+        for (offset, _, first_line), done in in_order(work, blocks, parsers, "read-list"):
+            if done is None:
+                with _text_from(path, offset) as rest:
+                    yield from map(then, python_batches(rest, width, first_line - 1, rows))
                 return
-            odd.extend((block_line + number - 1, text) for number, text in block.odd_rows)
-            block_line += block.table.num_rows + len(block.odd_rows)
-            for start in range(0, max(block.table.num_rows, 1), rows):
-                records = block.table.slice(start, rows), block.texts.slice(start, rows)
-                batch, next_line = _place(*records, odd, next_line)
-                if batch.rows:
-                    yield batch
+            yield from done
+
+
+def _numbered_blocks(stream: BinaryIO, first_line: int) -> Iterator[tuple[int, bytearray, int]]:
+    """(byte offset, text, the number of its first line) for each block of whole lines."""
+    for offset, text in _line_blocks(stream):
+        yield offset, text, first_line
+        first_line += int(np.count_nonzero(np.frombuffer(text, dtype=np.uint8) == NEWLINE))
+
+
+def in_order(
+    work: Callable[..., R], jobs: Iterator[tuple], workers: int, name: str
+) -> Iterator[tuple[tuple, R]]:
+    """(job, work(*job)) for each job, in the jobs' order: one at a time with one worker,
+    else in `workers` threads, at most `workers` + 1 jobs ahead of the one handed back (so
+    memory stays bounded). Jobs not yet started are dropped if the caller stops early or
+    is interrupted."""
+    if workers <= 1:
+        yield from ((job, work(*job)) for job in jobs)
+        return
+    pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix=name)
+    try:
+        pending: deque[tuple[tuple, concurrent.futures.Future[R]]] = deque()
+        for job in jobs:
+            pending.append((job, pool.submit(work, *job)))
+            if len(pending) > workers + 1:
+                job, future = pending.popleft()
+                yield job, future.result()
+        while pending:
+            job, future = pending.popleft()
+            yield job, future.result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _block_batches(
+    block: "_Block", first_line: int, rows: int, read: list[str]
+) -> Iterator[ListBatch]:
+    """A block pyarrow read, as batches of at most `rows` records, each record and odd row
+    at its physical line (the block's first line being `first_line`)."""
+    table, texts = block.table, block.texts
+    assert table is not None and texts is not None, "a block pyarrow read"
+    odd = deque((first_line + number - 1, text) for number, text in block.odd_rows)
+    next_line = first_line
+    for start in range(0, table.num_rows, rows):
+        records = table.slice(start, rows), texts.slice(start, rows)
+        batch, next_line = _place(*records, odd, next_line)
+        yield batch
     if odd:
         yield _odd_only(read, odd)
 
@@ -133,25 +192,6 @@ def _text_from(path: Path, offset: int) -> TextIO:
     raw = open(path, "rb")  # closed with the text wrapper, when the reading is done
     raw.seek(offset)
     return io.TextIOWrapper(raw, encoding="utf-8", newline="")
-
-
-def _parsed_blocks(
-    stream: BinaryIO, names: list[str], read: list[str], parsers: int
-) -> Iterator[_Block]:
-    """Each block of whole lines parsed, in the file's order. With more than one parser,
-    blocks are parsed side by side (pyarrow parses without holding the interpreter)."""
-    blocks = _line_blocks(stream)
-    if parsers <= 1:
-        yield from (_parse(offset, text, names, read) for offset, text in blocks)
-        return
-    with concurrent.futures.ThreadPoolExecutor(parsers, thread_name_prefix="parse-list") as pool:
-        pending: deque[concurrent.futures.Future[_Block]] = deque()
-        for offset, text in blocks:
-            pending.append(pool.submit(_parse, offset, text, names, read))
-            if len(pending) > parsers + 1:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def _line_blocks(stream: BinaryIO) -> Iterator[tuple[int, bytearray]]:
