@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from webapp.risk import COEFFICIENT_KEYS, RiskInputError
-from webapp.risk.batches import coded, fixed_decimals
+from webapp.risk.batches import coded, decimal_texts, fixed_decimals
 from webapp.risk.columnar import CodedColumn, score_columns
 from webapp.risk.list_files import csv_cell
 from webapp.risk.practice_list import YES_NO_COLUMNS, PracticeListColumns, RowScorer
@@ -180,22 +180,42 @@ def test_the_edges_of_every_nice_cg146_rule_agree():
     assert 0 < columnar.meets_nice_cg146.sum() < len(rows)
 
 
-@given(
-    st.lists(st.one_of(st.floats(0.0, 100.0), st.sampled_from([0.0, 0.5e-6, 2.5e-6, 9.9999995,
-             99.9999995, 100.0, 12.3456785, 1e-300])), min_size=1, max_size=50),
-    st.sampled_from([2, 6]),
-)  # fmt: skip
+RISKS_AND_EDGES = st.one_of(st.floats(0.0, 100.0), st.sampled_from(
+    [0.0, 0.5e-6, 2.5e-6, 9.9999995, 99.9999995, 100.0, 12.3456785, 1e-300, 999.994]))  # fmt: skip
+
+
+@given(st.lists(RISKS_AND_EDGES, min_size=1, max_size=50), st.sampled_from([2, 6]))
 def test_risks_are_written_as_python_formats_them(values, decimals):
     written = np.array([index % 5 != 3 for index in range(len(values))])
 
-    units, text = fixed_decimals(np.array(values), decimals, written)
+    units = fixed_decimals(np.array(values), decimals, written)
+    text = decimal_texts([(units, decimals)], written)
 
-    expected = [f"{value:.{decimals}f}" if keep else None
+    expected = [f"{value:.{decimals}f}" if keep else ""
                 for value, keep in zip(values, written, strict=True)]  # fmt: skip
     assert text.to_pylist() == expected
     assert [unit for unit, keep in zip(units.tolist(), written, strict=True) if keep] == [
-        int(number.replace(".", "")) for number in expected if number is not None
+        int(number.replace(".", "")) for number in expected if number
     ]
+
+
+@given(st.lists(st.tuples(RISKS_AND_EDGES, RISKS_AND_EDGES, st.floats(14.0, 55.0), st.booleans()),
+                min_size=1, max_size=50))  # fmt: skip
+def test_a_rows_numbers_are_written_as_cells_in_a_row_blank_where_not_scored(rows):
+    mof, hip, bmi, written = (np.array(column) for column in zip(*rows, strict=True))
+    numbers = [(fixed_decimals(mof, 6, written), 6), (fixed_decimals(hip, 6, written), 6),
+               (fixed_decimals(bmi, 2, written), 2)]  # fmt: skip
+
+    text = decimal_texts(numbers, written)
+
+    assert text.to_pylist() == [
+        f"{row[0]:.6f},{row[1]:.6f},{row[2]:.2f}" if row[3] else ",," for row in rows
+    ]
+
+
+def test_a_number_too_big_to_be_a_risk_or_bmi_is_refused_not_written_wrongly():
+    with pytest.raises(ValueError, match="1000 or more"):
+        fixed_decimals(np.array([12.5, 1000.0]), 2, np.array([True, True]))
 
 
 @given(st.text(alphabet=st.sampled_from(["a", " ", ",", '"', "\r", "\n", ";", "é"]), min_size=1))

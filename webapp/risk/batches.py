@@ -13,14 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from webapp.risk.arrow_arrays import (
-    bitmap,
-    dictionary_encoded,
-    joined,
-    take,
-    text_offsets,
-    where,
-)
+from webapp.risk.arrow_arrays import dictionary_encoded, joined, take, text_offsets
 from webapp.risk.columnar import COLUMNS_READ, CodedColumn, ColumnarScores, score_columns
 from webapp.risk.errors import RiskInputError
 from webapp.risk.list_files import LINE_END, ListBatch, column_name, csv_cell, csv_line
@@ -72,16 +65,13 @@ class BatchScorer:
         scores = score_columns(self.columns, cells, table.num_rows)
         refused_at = np.flatnonzero(~scores.scored)
         reasons = [self._reason(cells) for cells in self._rows_cells(table, refused_at)]
-        mof, mof_text = fixed_decimals(scores.major_osteoporotic, RISK_DECIMALS, scores.scored)
-        hip, hip_text = fixed_decimals(scores.hip, RISK_DECIMALS, scores.scored)
-        _, bmi_text = fixed_decimals(scores.bmi_used, BMI_DECIMALS, scores.scored)
-        notes = pa.array([csv_cell(note) if note else None for note in scores.notes.distinct],
-                         pa.string())
-        notes = take(notes, scores.notes.codes)
-        output = joined([
-            batch.texts, mof_text, hip_text, bmi_text, _blank_unless(notes, scores.scored),
-            _errors_and_line_ends(table.num_rows, refused_at, reasons),
-        ], ",")  # fmt: skip
+        mof = fixed_decimals(scores.major_osteoporotic, RISK_DECIMALS, scores.scored)
+        hip = fixed_decimals(scores.hip, RISK_DECIMALS, scores.scored)
+        bmi = fixed_decimals(scores.bmi_used, BMI_DECIMALS, scores.scored)
+        numbers = decimal_texts(
+            [(mof, RISK_DECIMALS), (hip, RISK_DECIMALS), (bmi, BMI_DECIMALS)], scores.scored
+        )
+        output = joined([batch.texts, numbers, _last_cells(scores, refused_at, reasons)], ",")
         refused = list(zip(batch.lines[refused_at].tolist(), reasons, strict=True))
         return ScoredBatch(
             output=self._with_odd_rows(output, batch, refused),
@@ -174,11 +164,9 @@ def _from_dictionary(array: pa.DictionaryArray) -> CodedColumn:
     return CodedColumn(array.indices.to_numpy(zero_copy_only=False), distinct)
 
 
-def fixed_decimals(
-    values: np.ndarray, decimals: int, written: np.ndarray
-) -> tuple[np.ndarray, pa.Array]:
-    """(`values` in units of the last decimal, as int64; their text with `decimals`
-    decimals, blank where not `written`), rounded exactly as f"{value:.{decimals}f}"."""
+def fixed_decimals(values: np.ndarray, decimals: int, written: np.ndarray) -> np.ndarray:
+    """`values` in units of their last decimal, as int64 (0 where not `written`), rounded
+    exactly as f"{value:.{decimals}f}" rounds them."""
     scale = 10**decimals
     with np.errstate(invalid="ignore"):
         scaled = np.where(written, values, 0.0) * scale
@@ -188,58 +176,66 @@ def fixed_decimals(
     doubtful = np.flatnonzero(written & (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6))
     for position, value in zip(doubtful.tolist(), values[doubtful].tolist(), strict=True):
         units[position] = int(f"{value:.{decimals}f}".replace(".", ""))
-    if np.any(units[written] < 0):
-        raise ValueError("a risk or BMI below zero cannot be written")
-    return units, _decimal_text(units, decimals, written)
+    if np.any(units[written] < 0) or np.any(units[written] >= MOST_WHOLE * 10**decimals):
+        raise ValueError(f"a risk or BMI below 0 or of {MOST_WHOLE} or more cannot be written")
+    return units
 
 
-def _decimal_text(units: np.ndarray, decimals: int, written: np.ndarray) -> pa.Array:
-    """The text of `units` (whole numbers of 10**-decimals) where `written`, else null.
+# Two digits as they lie in memory (the first in the low byte): "00" to "99"; and a digit
+# with the decimal point after it. Numbers are laid out two characters at a time from these.
+DIGIT_PAIRS = np.array([ord(f"{n:02d}"[0]) | ord(f"{n:02d}"[1]) << 8 for n in range(100)], "<u2")
+DIGIT_AND_POINT = np.array([ord(str(n)) | ord(".") << 8 for n in range(10)], "<u2")
+MOST_WHOLE = 1000  # three digits before the point: risks reach 100, a BMI used far less
+COMMA_AND_NOTHING = ord(",")  # a comma, and a byte left out
 
-    The digits are laid out by NumPy in a grid, one row per place (so each place is
-    written in one contiguous sweep), right-aligned, and the unused places left of each
-    number dropped: no number is formatted one by one.
+
+def decimal_texts(numbers: list[tuple[np.ndarray, int]], written: np.ndarray) -> pa.Array:
+    """Each row's numbers as CSV cells, "3.400000,0.970000,27.50": each (units, decimals)
+    of `numbers` (whole numbers of the last decimal, each below MOST_WHOLE before it; an
+    even number of decimals) written with its decimals, blank where not `written`.
+
+    Every row is laid out in a grid, two characters at a time from a table (a number is
+    its whole part in three places, the point, then its decimals), leading zeros and the
+    blanks' digits marked as left out, and the grid read back without them: no number is
+    formatted one by one.
     """
-    values = units[written]
-    if len(values) and values.max() < 2**32:
-        values = values.astype(np.uint32)  # risks and BMIs fit: divisions twice as fast
-    ten = values.dtype.type(10)
-    whole = values // values.dtype.type(10**decimals)
-    whole_digits = np.ones(len(values), dtype=np.int8)
-    place = 10
-    while place <= whole.max(initial=0):
-        whole_digits += whole >= place
-        place *= 10
-    most = int(whole_digits.max(initial=1))
-    width = most + 1 + decimals
-    grid = np.empty((width, len(values)), dtype=np.uint8)
-    grid[most] = ord(".")
-    remaining = values
-    for place in (*range(width - 1, most, -1), *range(most - 1, -1, -1)):
-        remaining, digit = np.divmod(remaining, ten)
-        np.add(digit, ord("0"), out=grid[place], casting="unsafe")
-    shown = np.arange(width)[:, None] >= (most - whole_digits)[None, :]
-    text = grid.T[shown.T]
-    widths = np.zeros(len(units), dtype=np.int32)
-    widths[written] = whole_digits + 1 + decimals
-    offsets = np.zeros(len(units) + 1, dtype=np.int32)
-    np.cumsum(widths, out=offsets[1:])
-    validity = bitmap(written)
-    return pa.StringArray.from_buffers(
-        len(units), pa.py_buffer(offsets), pa.py_buffer(text), validity,
-        null_count=int(len(units) - np.count_nonzero(written)),
-    )  # fmt: skip
+    rows = len(written)
+    pairs = [2 + decimals // 2 for _, decimals in numbers]  # each number's pairs of places
+    grid = np.empty((sum(pairs) + len(numbers) - 1, rows), dtype="<u2")
+    kept = np.ones((2 * len(grid), rows), dtype=bool)
+    lengths = np.full(rows, len(numbers) - 1, dtype=np.int32)  # the commas
+    at = 0
+    for (units, decimals), width in zip(numbers, pairs, strict=True):
+        assert decimals % 2 == 0, "decimals are laid out two at a time"
+        whole, fraction = np.divmod(units.astype(np.uint32), np.uint32(10**decimals))
+        tens, ones = np.divmod(whole, np.uint32(10))
+        np.take(DIGIT_PAIRS, tens, out=grid[at])  # hundreds and tens
+        np.take(DIGIT_AND_POINT, ones, out=grid[at + 1])
+        for place in range(at + width - 1, at + 1, -1):  # the decimals, last pair first
+            fraction, two = np.divmod(fraction, np.uint32(100))
+            np.take(DIGIT_PAIRS, two, out=grid[place])
+        hundreds, tens_place = kept[2 * at], kept[2 * at + 1]
+        np.greater_equal(whole, 100, out=hundreds)
+        np.greater_equal(whole, 10, out=tens_place)
+        lengths += written * (2 + decimals + hundreds.view(np.int8) + tens_place.view(np.int8))
+        kept[2 * at : 2 * (at + width)] &= written
+        at += width
+        if at < len(grid):
+            grid[at] = COMMA_AND_NOTHING
+            kept[2 * at + 1] = False
+            at += 1
+    text = np.ascontiguousarray(grid.T).view(np.uint8)[np.ascontiguousarray(kept.T)]
+    offsets = np.zeros(rows + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.StringArray.from_buffers(rows, pa.py_buffer(offsets), pa.py_buffer(text))
 
 
-def _blank_unless(text: pa.Array, written: np.ndarray) -> pa.Array:
-    """`text` where `written`, else null (written as an empty cell)."""
-    return where(written, text, pa.scalar(None, pa.string()))
-
-
-def _errors_and_line_ends(rows: int, refused_at: np.ndarray, reasons: list[str]) -> pa.Array:
-    """The last cell of each output line, the reason a row was refused (blank if scored),
-    with the line's end."""
-    codes = np.zeros(rows, dtype=np.int32)
-    codes[refused_at] = np.arange(1, len(reasons) + 1)
-    cells = ["", *(csv_cell(reason) for reason in reasons)]
-    return take(pa.array([cell + LINE_END for cell in cells], pa.string()), codes)
+def _last_cells(scores: ColumnarScores, refused_at: np.ndarray, reasons: list[str]) -> pa.Array:
+    """The last two cells of each output line, with its line end: the notes of a scored row
+    (often none), the reason a refused one was refused. Few rows differ, so each distinct
+    ending is written once and given to its rows."""
+    endings = [f"{csv_cell(note) if note else ''},{LINE_END}" for note in scores.notes.distinct]
+    codes = np.array(scores.notes.codes, dtype=np.int32)
+    codes[refused_at] = np.arange(len(endings), len(endings) + len(reasons))
+    endings += [f",{csv_cell(reason)}{LINE_END}" for reason in reasons]
+    return take(pa.array(endings, pa.string()), codes)
