@@ -235,3 +235,19 @@ def test_a_column_read_from_pyarrow_is_coded_to_its_own_texts(cells):
     column = coded(pa.chunked_array([pa.array(cells[:1]), pa.array(cells[1:], pa.string())]))
 
     assert [column.distinct[code] for code in column.codes] == cells
+
+
+@given(
+    st.lists(st.sampled_from(["0", "1", "F", "9"]), min_size=1, max_size=80),
+    st.lists(st.tuples(st.integers(0, 79), st.sampled_from(["", "yes", "12", "é", "1 ", "0"]))),
+)
+def test_a_column_of_one_character_cells_but_a_few_is_coded_to_its_own_texts(cells, others):
+    import pyarrow as pa
+
+    for position, text in others:
+        cells[position % len(cells)] = text
+
+    column = coded(pa.chunked_array([pa.array(cells, pa.string())]))
+
+    assert [column.distinct[code] for code in column.codes] == cells
+    assert len(set(column.distinct)) == len(column.distinct)
