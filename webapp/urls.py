@@ -50,6 +50,8 @@ def page_number(name: str = "page") -> int:
 
 
 def _refuse_absurd_page_numbers() -> None:
+    if not request.environ.get("QUERY_STRING"):
+        return  # most requests: no query string to parse into arguments
     for name in PAGE_ARGUMENTS:
         if name in request.args:
             page_number(name)
