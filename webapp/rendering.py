@@ -98,7 +98,16 @@ class KeptContext(Context):
 
 def drawn_once(template_name: str, macro_name: str, *arguments) -> Markup:
     """The HTML of `macro_name` from `template_name` for these arguments, rendered once."""
-    return Markup(_kept_parts(template_name, macro_name, _key(arguments), False)[0])
+    kinds = tuple(map(type, arguments))
+    if not FLAT_TYPES.issuperset(kinds):
+        return Markup(_kept_parts(template_name, macro_name, _key(arguments), False)[0])
+    # Plain text and numbers (the usual arguments) are their own key, with their types.
+    kept = current_app.extensions[KEPT]
+    flat = (template_name, macro_name, arguments, kinds)
+    found = kept.get(flat)
+    if found is None:
+        found = kept[flat] = _kept_parts(template_name, macro_name, _key(arguments), False)
+    return Markup(found[0])
 
 
 class KeptMacro:
