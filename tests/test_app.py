@@ -59,6 +59,32 @@ def test_csp_nonce_is_new_for_every_response(client):
     assert first != second
 
 
+def test_a_views_own_security_header_is_replaced_and_its_own_caching_kept():
+    from flask import Flask
+
+    from webapp.security import init_security_headers
+
+    app = Flask(__name__)
+    app.config.update(OWNER_NAME="BoneCheck", OWNER_CONTACT="", OWNER_LOGO="", NHS_BRANDING=False)
+    init_security_headers(app)
+
+    @app.route("/framed")
+    def framed():
+        return "x", {"X-Frame-Options": "SAMEORIGIN", "Cache-Control": "max-age=60"}
+
+    @app.route("/plain")
+    def plain():
+        return "x"
+
+    framed_headers = app.test_client().get("/framed").headers
+    plain_headers = app.test_client().get("/plain").headers
+
+    assert framed_headers.getlist("X-Frame-Options") == ["DENY"]
+    assert framed_headers.getlist("Cache-Control") == ["max-age=60"]
+    assert plain_headers.getlist("Cache-Control") == ["no-store"]
+    assert len(plain_headers.getlist("Content-Security-Policy")) == 1
+
+
 def test_policy_forbids_framing_and_plugins():
     policy = content_security_policy("abc")
     assert "frame-ancestors 'none'" in policy

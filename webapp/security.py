@@ -62,7 +62,9 @@ def init_security_headers(app: Flask) -> None:
     """Attach the nonce to templates and the headers to every response.
 
     Only the nonce changes from one response to the next: the policy around it and
-    the other headers are written once here.
+    the other headers are written once here. They are added to each response's
+    header list as it starts (SecurityHeaders): a list built once, not werkzeug's
+    checked header edits, one at a time, on every response.
     """
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     owner = owner_from_config(app.config)
@@ -74,25 +76,46 @@ def init_security_headers(app: Flask) -> None:
         ("X-Frame-Options", "DENY"),
         ("Permissions-Policy", "geolocation=(), camera=(), microphone=()"),
     ]
-    secure = bool(app.config.get("SESSION_COOKIE_SECURE"))
-
-    @app.after_request
-    def _set_headers(response):
-        headers = response.headers
-        headers["Content-Security-Policy"] = f"{policy_before}{csp_nonce()}{policy_after}"
-        for name, value in fixed_headers:
-            headers[name] = value
-        never_cache(response)
-        if secure:
-            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        return response
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        fixed_headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, policy_before, policy_after, fixed_headers)
 
 
-def never_cache(response):
-    """Mark `response` no-store, unless its view already set a caching policy (static files)."""
-    if "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = "no-store"
-    return response
+class SecurityHeaders:
+    """WSGI middleware that gives every response the security headers and, unless its view
+    chose a caching policy itself, Cache-Control: no-store. A header of the same name
+    that a view set is replaced, as werkzeug's `headers[name] = value` would."""
+
+    def __init__(self, wsgi_app, policy_before: str, policy_after: str,
+                 fixed_headers: list[tuple[str, str]]) -> None:  # fmt: skip
+        self.wsgi_app = wsgi_app
+        self._policy = (policy_before, policy_after)
+        self._fixed = fixed_headers
+        names = ["Content-Security-Policy", *(name for name, _ in fixed_headers)]
+        self._ours = frozenset(name.lower() for name in names)
+
+    def __call__(self, environ, start_response):
+        def start_with_headers(status, headers, exc_info=None):
+            nonce = environ.get(NONCE_KEY)
+            if nonce is None:  # no page asked for one: the policy still names one
+                nonce = environ[NONCE_KEY] = secrets.token_urlsafe(16)
+            before, after = self._policy
+            kept, cached = [], False
+            for header in headers:
+                name = header[0].lower()
+                if name not in self._ours:
+                    kept.append(header)
+                    cached = cached or name == "cache-control"
+            kept.append(("Content-Security-Policy", f"{before}{nonce}{after}"))
+            kept.extend(self._fixed)
+            if not cached:
+                kept.append(NO_STORE)
+            return start_response(status, kept, exc_info)
+
+        return self.wsgi_app(environ, start_with_headers)
+
+
+NO_STORE = ("Cache-Control", "no-store")
 
 
 def trust_proxies(app: Flask) -> None:
