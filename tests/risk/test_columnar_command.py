@@ -93,14 +93,17 @@ def test_blank_lines_keep_every_later_line_number_right(tmp_path, monkeypatch):
     ["\n", "\r\n", 'P9,F,70,24,0,0,"two\nlines"\n', 'P9,F,70,24,0,0,"one, line"\n'],
     ids=["blank LF", "blank CRLF", "quoted line break", "quoted comma"],
 )
+@pytest.mark.parametrize("workers", [1, 2])
 def test_a_list_found_not_one_record_a_line_late_on_keeps_every_line_number(
-    tmp_path, monkeypatch, late
+    tmp_path, monkeypatch, late, workers
 ):
-    monkeypatch.setattr(list_files, "BLOCK_BYTES", 64)  # many blocks before the odd line
+    # Many blocks before the odd line; with two workers, later blocks are being read when
+    # the one that holds it is found, and are read again by the csv module.
+    monkeypatch.setattr(list_files, "BLOCK_BYTES", 64)
     rows = [ROWS[0]] * 10 + [late] + [ROWS[2], ROWS[5]] * 3
 
     fast, fast_refused, slow, slow_refused = score_both_ways(
-        tmp_path, HEADER + "".join(rows), monkeypatch
+        tmp_path, HEADER + "".join(rows), monkeypatch, workers
     )
 
     assert fast == slow
