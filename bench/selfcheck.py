@@ -13,6 +13,7 @@ built by the migrations.
 import http.client
 import os
 import secrets
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -27,6 +28,7 @@ from tests.example_person import ANSWERS  # noqa: E402  (the repository root is 
 START = "/check/"
 RESULT = "/check/result"
 MOST_PAGES = 40
+TARGET_RATIO = 0.25  # the result page at least a quarter of the one-line page's rate
 
 
 class Browser:
@@ -132,6 +134,7 @@ def run(seconds: float, connections: int, rounds: int) -> None:
                 hello_runs.append(_server.measure(f"{hello}/", slice_seconds, connections))
     _print_figures(result_path, _combined(result_runs), _combined(hello_runs), seconds,
                    connections)
+    _print_rounds(result_runs, hello_runs)
 
 
 def _combined(runs: list[_server.LoadResult]) -> _server.LoadResult:
@@ -158,6 +161,18 @@ def _print_figures(result_path, result, hello, seconds, connections) -> None:
           f"(one result page costs as much as {1 / ratio:.0f} one-line pages)")
     if result.errors or hello.errors:
         sys.exit("some requests failed: the figures above are not to be trusted")
+
+
+def _print_rounds(result_runs: list, hello_runs: list) -> None:
+    """Each round's ratio, the result page's slice over the one-line page's just after it:
+    the machine's speed drifts (the one-line page's rate by a quarter from minute to
+    minute), and a round's two slices, seconds apart, see the same machine."""
+    ratios = [result.requests_per_second / hello.requests_per_second
+              for result, hello in zip(result_runs, hello_runs, strict=True)]  # fmt: skip
+    met = sum(ratio >= TARGET_RATIO for ratio in ratios)
+    print(f"  round by round: {', '.join(f'{ratio:.3f}' for ratio in ratios)}; median "
+          f"{statistics.median(ratios):.3f}, {met} of {len(ratios)} rounds at least "
+          f"{TARGET_RATIO}")
 
 
 if __name__ == "__main__":
