@@ -124,7 +124,7 @@ def test_assets_are_served_from_the_npm_package(client):
         assert response.mimetype == "text/css"
 
 
-@pytest.mark.parametrize("address", ["/", "/check/age", "/about", "/staff/sign-in"])
+@pytest.mark.parametrize("address", ["/", "/check/age", "/about", "/staff/sign-in", "/sources"])
 def test_the_layout_writes_every_page_in_ascii(client, address):
     # The title's dash and the footer's copyright sign are character references: one
     # character past ASCII makes Python hold the whole page at two bytes a character, and
