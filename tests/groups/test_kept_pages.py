@@ -7,7 +7,7 @@ import time_machine
 
 from config import TestConfig
 from tests.accounts.factories import create_staff_member, sign_in
-from tests.groups.factories import create_group
+from tests.groups.factories import create_group, online_values
 from webapp import create_app
 from webapp.extensions import db
 from webapp.groups import kept_pages
@@ -81,6 +81,17 @@ def test_a_hidden_listing_is_gone_from_the_next_search_here_and_in_another_proce
         with elsewhere.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_hidden_online_group_is_gone_from_the_next_search_anywhere(client, database):
+    online = create_group(database, **online_values(name="Bones Online (example)"))
+    database.commit()
+    assert "Bones Online (example)" in _page(client, "/groups/near/DH1?miles=25")
+    set_hidden(database, database.get(SupportGroup, online.id), True, None)
+    database.commit()
+    # A search not made before: its page is drawn afresh, from listings read again.
+    assert "Bones Online (example)" not in _page(client, "/groups/near/SR1?miles=10")
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -14,6 +14,7 @@ from webapp.groups.fls import add_service, check_service
 from webapp.groups.search import (
     MOST_NEARBY,
     MOST_ONLINE,
+    SharedListings,
     find_groups_near,
     find_services_near,
     groups_in_region,
@@ -145,6 +146,32 @@ def test_a_northern_ireland_district_finds_services_that_cover_it(database):
     found = find_services_near(database, "BT9")
     assert [item.service.name for item in found] == ["Belfast FLS"]
     assert find_services_near(database, "BT60") == []
+
+
+@pytest.mark.parametrize("district", ["DH1", "DH7", "SR1", "NE1", "BT9", "BT60", "ZE2"])
+def test_a_search_from_the_shared_listings_is_the_search_read_afresh(database, district):
+    # Nearby groups that also meet online, more online groups than a page shows, hidden
+    # ones, services that cover districts and services found by their hospital.
+    for n in range(MOST_NEARBY + 4):
+        create_group(database, name=f"Both {n:02}", venue_postcode=("DH1", "DH7")[n % 2],
+                     format="both")  # fmt: skip
+    for n in range(MOST_ONLINE + 3):
+        create_group(database, **online_values(name=f"Online {n}", hidden="yes" * (n == 2)))
+    _service(database, name="Durham FLS", covered_districts="DH1 DH2")
+    _service(database, name="Tyneside FLS", hospital_district="NE1", covered_districts="NE1")
+    _service(database, name="Belfast FLS", hospital_district="BT9", covered_districts="BT9")
+    _service(database, name="Leeds FLS", hospital_district="LS1", covered_districts="LS1")
+    _service(database, name="Hidden FLS", covered_districts="SR1", hidden="yes")
+    database.flush()
+    shared = SharedListings.read(database)
+
+    for miles in (10, 100):
+        centre = district_centre("DH1") if district[:2] == "BT" else district_centre(district)
+        afresh = find_groups_near(database, centre, miles, TODAY)
+        from_shared = find_groups_near(database, centre, miles, TODAY, shared)
+        assert from_shared == afresh
+    assert shared.services_for(district) == find_services_near(database, district)
+    assert afresh.online and afresh.online_total == MOST_NEARBY + 4 + MOST_ONLINE + 2
 
 
 def test_long_lists_are_cut_short_with_their_totals(database):

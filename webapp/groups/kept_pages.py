@@ -10,6 +10,10 @@ listing change, whatever process makes it). One cheap read of that number per
 search tells every process, on every server, whether its kept page still holds:
 a listing hidden is gone from the very next search.
 
+A page drawn afresh (most searches are the first for their district in a process)
+still shares what every results page shows alike, the online groups and the
+services, read once for each version (shared_listings).
+
 Two things on a page belong to one request alone and are never kept: the nonce of
 its inline script and the visitor's CSRF token (in the search box). The kept page
 holds a mark in their place, filled in on every request. Pages for a signed-in
@@ -23,14 +27,17 @@ from datetime import date
 
 from flask import current_app, request
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from webapp.auth.sessions import may_be_signed_in
 from webapp.csrf_tokens import signed_csrf_token
+from webapp.groups.search import SharedListings
 from webapp.models.groups import ListingsVersion
 from webapp.security import csp_nonce
 
 KEPT = "bonecheck_finder_pages"
 DRAWING = "bonecheck_finder_pages_drawing"
+SHARED = "bonecheck_finder_shared_listings"
 # A results page is about 40 KB: at most about 20 MB of pages in one process, the busiest
 # searches of the day (the store starts afresh when full).
 MOST_KEPT = 512
@@ -56,19 +63,24 @@ def listings_version(engine: Engine) -> int | None:
     return None if row is None else row[0]
 
 
-def kept_page(engine: Engine, search: Hashable, today: date, draw: Callable[[], str]) -> str:
+def kept_page(
+    engine: Engine, search: Hashable, today: date, draw: Callable[[int | None], str]
+) -> str:
     """The page for `search` on `today`: kept from an earlier request if no listing has
-    changed since, else drawn by `draw()` (and kept, when it can be)."""
+    changed since, else drawn by `draw(version)` (and kept, when it can be), `version`
+    being the listings' version read for it (None when it was not read)."""
     if may_be_signed_in():  # cheaper to ask than to load the anonymous visitor
-        return draw()
+        return draw(None)
     version = listings_version(engine)
     if version is None:
-        return draw()
+        return draw(None)
     # Read before the listings are: a page drawn from newer listings than its version
     # says is only ever kept under a version no request will read again.
     key = (request.script_root, search, today, version)
     nonce, token = csp_nonce(), signed_csrf_token()
-    kept = current_app.extensions[KEPT].get(key) or _drawn_once(key, draw, nonce, token)
+    kept = current_app.extensions[KEPT].get(key) or _drawn_once(
+        key, lambda: draw(version), nonce, token
+    )
     return kept.replace(NONCE_MARK, nonce).replace(TOKEN_MARK, token)
 
 
@@ -97,7 +109,21 @@ def _keep(key, page: str, nonce: str, token: str) -> str | None:
     return kept[key]
 
 
+def shared_listings(session: Session, version: int | None) -> SharedListings | None:
+    """What every search page shows alike (SharedListings), read once for each version of
+    the listings in this process; None when the version was not read (the page then reads
+    it for itself). Read after the version, like a page: see kept_page."""
+    if version is None:
+        return None
+    kept_version, shared = current_app.extensions[SHARED]
+    if kept_version != version:
+        shared = SharedListings.read(session)
+        current_app.extensions[SHARED] = (version, shared)  # one pair, replaced whole
+    return shared
+
+
 def register(app) -> None:
     """Give the app its own store of kept pages (one per process)."""
     app.extensions[KEPT] = {}
     app.extensions[DRAWING] = {}
+    app.extensions[SHARED] = (None, None)

@@ -5,6 +5,9 @@ two for groups meeting in person inside a latitude/longitude box around the
 district (cheap comparisons on indexed columns), one for groups meeting online
 (with how many there are), and one to three for the Fracture Liaison Services.
 Exact distances are then worked out in Python for the few rows inside the box.
+The online groups and the services are the same for every search: read once
+for each version of the listings (SharedListings, kept by kept_pages.py), a
+search drawn afresh makes only the two queries for the box.
 
 The queries select only the columns shown, as Core statements on the session's
 connection: no database objects are built, and the ORM's work of compiling
@@ -12,11 +15,11 @@ and reading each statement for entities is skipped (a fresh page is drawn for
 most searches, as people search from all over Great Britain).
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from webapp.groups.checking import needs_checking
@@ -166,16 +169,26 @@ class GroupSearch:
 
 
 def find_groups_near(
-    session: Session, centre: DistrictCentre, miles: int, today: date
+    session: Session,
+    centre: DistrictCentre,
+    miles: int,
+    today: date,
+    shared: "SharedListings | None" = None,
 ) -> GroupSearch:
     """Groups meeting in person within `miles` of the district, nearest first; then
-    the first groups meeting online; then the Fracture Liaison Services for the district."""
+    the first groups meeting online; then the Fracture Liaison Services for the district.
+    With `shared` (read for the listings as they are now), the online groups and the
+    services are taken from it rather than read again."""
     nearby, nearby_total = _groups_within(session, centre, miles, today)
     # A group that meets both ways is shown once: nearby, marked as meeting online too.
-    online, online_total = online_groups(
-        session, today, limit=MOST_ONLINE, leave_out=listed_ids(nearby)
-    )
-    services = find_services_near(session, centre.district)
+    if shared is None:
+        online, online_total = online_groups(
+            session, today, limit=MOST_ONLINE, leave_out=listed_ids(nearby)
+        )
+        services = find_services_near(session, centre.district)
+    else:
+        online, online_total = shared.first_online(today, listed_ids(nearby))
+        services = shared.services_for(centre.district)
     return GroupSearch(
         centre.district, miles, nearby, nearby_total, online, online_total, services
     )
@@ -290,30 +303,44 @@ def find_services_near(session: Session, district: str) -> list[FoundService]:
     three: that one, every hospital's district as plain tuples, and the nearest
     few services with their districts.
     """
-    centre = district_centre(district) if is_known_district(district) else None
+    centre = _centre_of(district)
     covering = select(_COVERED.fls_service_id).where(_COVERED.outcode == district)
     services = _service_listings(session, _SERVICE.id.in_(covering.scalar_subquery()))
     if services:
-        by_name = sorted(services.values(), key=lambda item: (item.name, item.id))
-        found = [FoundService(service, True, _hospital_miles(centre, service.hospital_district))
-                 for service in by_name]  # fmt: skip
-        return sorted(found, key=lambda item: (item.miles is None, item.miles or 0))
+        return _covering(services.values(), centre)
     if centre is None:
         return []
-    return _nearest_services(session, centre)
-
-
-def _nearest_services(session: Session, centre: DistrictCentre) -> list[FoundService]:
     hospitals = _rows(
         session, select(_SERVICE.id, _SERVICE.hospital_district).where(_SERVICE.hidden.is_(False))
     )
-    distances = sorted(
+    nearest = _nearest(centre, hospitals)
+    by_id = _service_listings(session, _SERVICE.id.in_([item for _, item in nearest]))
+    return [FoundService(by_id[service_id], False, miles) for miles, service_id in nearest]
+
+
+def _centre_of(district: str) -> DistrictCentre | None:
+    return district_centre(district) if is_known_district(district) else None
+
+
+def _covering(
+    services: Iterable[ServiceListing], centre: DistrictCentre | None
+) -> list[FoundService]:
+    """The services that cover a district, nearest hospital first (by name where equal)."""
+    by_name = sorted(services, key=lambda item: (item.name, item.id))
+    found = [FoundService(service, True, _hospital_miles(centre, service.hospital_district))
+             for service in by_name]  # fmt: skip
+    return sorted(found, key=lambda item: (item.miles is None, item.miles or 0))
+
+
+def _nearest(
+    centre: DistrictCentre, hospitals: Iterable[tuple[int, str]]
+) -> list[tuple[float, int]]:
+    """(miles, service id) of the NEAREST_SERVICES services whose hospital is nearest."""
+    return sorted(
         (miles, service_id)
         for service_id, hospital_district in hospitals
         if (miles := _hospital_miles(centre, hospital_district)) is not None
     )[:NEAREST_SERVICES]
-    by_id = _service_listings(session, _SERVICE.id.in_([item for _, item in distances]))
-    return [FoundService(by_id[service_id], False, miles) for miles, service_id in distances]
 
 
 def _service_listings(session: Session, which) -> dict[int, ServiceListing]:
@@ -341,3 +368,50 @@ def _hospital_miles(centre: DistrictCentre | None, hospital_district: str) -> fl
     if hospital is None:
         return None
     return haversine_miles(centre.latitude, centre.longitude, hospital.latitude, hospital.longitude)
+
+
+@dataclass(frozen=True)
+class SharedListings:
+    """What every search page shows alike, read once for the listings as they are: the
+    first groups meeting online, by name, with how many there are, and every visible
+    Fracture Liaison Service with the districts it covers. Two queries, where each page
+    drawn afresh would make three or four; webapp/groups/kept_pages.py keeps one for
+    each version of the listings, so a listing changed is never shown as it was."""
+
+    online: tuple[GroupCard, ...]  # enough for MOST_ONLINE after leaving out MOST_NEARBY
+    online_total: int
+    services: dict[int, ServiceListing]
+    covering: dict[str, tuple[int, ...]]  # district: the services that cover it
+
+    @classmethod
+    def read(cls, session: Session) -> "SharedListings":
+        visible_online = (_GROUP.hidden.is_(False), _GROUP.meeting_format.in_((ONLINE, BOTH)))
+        online, total = _counted_cards(
+            session, visible_online, (_GROUP.name, _GROUP.id), MOST_ONLINE + MOST_NEARBY, 0
+        )
+        services = _service_listings(session, true())
+        covering: dict[str, list[int]] = {}
+        for service in services.values():
+            for district in service.covered_districts:
+                covering.setdefault(district, []).append(service.id)
+        return cls(tuple(online), total, services,
+                   {district: tuple(ids) for district, ids in covering.items()})  # fmt: skip
+
+    def first_online(self, today: date, leave_out: Collection[int]) -> tuple[list[FoundGroup], int]:
+        """As online_groups(session, today, MOST_ONLINE, leave_out=leave_out)."""
+        left_out = set(leave_out)
+        shown = [group for group in self.online if group.id not in left_out][:MOST_ONLINE]
+        return [_found(group, None, today) for group in shown], self.online_total
+
+    def services_for(self, district: str) -> list[FoundService]:
+        """As find_services_near(session, district)."""
+        centre = _centre_of(district)
+        covering = self.covering.get(district)
+        if covering:
+            return _covering((self.services[number] for number in covering), centre)
+        if centre is None:
+            return []
+        hospitals = [(number, service.hospital_district)
+                     for number, service in self.services.items()]  # fmt: skip
+        return [FoundService(self.services[service_id], False, miles)
+                for miles, service_id in _nearest(centre, hospitals)]  # fmt: skip

@@ -61,19 +61,22 @@ def near(district: str):
     today = uk_today()
     # The same for everyone until a listing changes: kept (webapp/groups/kept_pages.py).
     return kept_pages.kept_page(
-        db.engine, ("near", parsed, miles), today, lambda: _near_page(parsed, miles, today)
-    )
+        db.engine, ("near", parsed, miles), today,
+        lambda version: _near_page(parsed, miles, today, version),
+    )  # fmt: skip
 
 
-def _near_page(district: str, miles: int, today) -> str:
-    """Draw the results for a district, or the page for one without distances."""
+def _near_page(district: str, miles: int, today, version: int | None) -> str:
+    """Draw the results for a district, or the page for one without distances, for the
+    listings at `version` (None: not known)."""
     if is_northern_ireland(district):
         return _northern_ireland(district, today)
     try:
         centre = district_centre(district)
     except UnknownDistrictError:
         return _help_page("groups/unknown_district.html", district, today)
-    found = search.find_groups_near(db.session, centre, miles, today)
+    shared = kept_pages.shared_listings(db.session, version)
+    found = search.find_groups_near(db.session, centre, miles, today, shared)
     return render_template(
         "groups/results.html", search=found, choices=search.DISTANCE_CHOICES,
         form=_search_again(), **_regions(),
