@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import time_machine
+from sqlalchemy import event
 
 from config import TestConfig
 from tests.accounts.factories import create_staff_member, sign_in
@@ -92,6 +93,29 @@ def test_a_hidden_online_group_is_gone_from_the_next_search_anywhere(client, dat
     database.commit()
     # A search not made before: its page is drawn afresh, from listings read again.
     assert "Bones Online (example)" not in _page(client, "/groups/near/SR1?miles=10")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_search_drawn_afresh_reads_nothing_but_the_listings_version(app, client, database):
+    create_group(database, name="Durham group", venue_postcode="DH1")
+    create_group(database, **online_values(name="Bones Online (example)"))
+    database.commit()
+    _page(client, "/groups/near/DH1?miles=25")  # the listings are read once here
+    statements = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = _page(client, "/groups/near/SR1?miles=50")  # a search not made before
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert "Durham group" in page and "Bones Online (example)" in page
+    # The version is read on a raw connection, below SQLAlchemy: nothing else is read.
+    assert statements == []
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -11,8 +11,8 @@ search tells every process, on every server, whether its kept page still holds:
 a listing hidden is gone from the very next search.
 
 A page drawn afresh (most searches are the first for their district in a process)
-still shares what every results page shows alike, the online groups and the
-services, read once for each version (shared_listings).
+is drawn from listings read once for each version (shared_listings), so it makes
+no query but that one read of the version.
 
 Two things on a page belong to one request alone and are never kept: the nonce of
 its inline script and the visitor's CSRF token (in the search box). The kept page

@@ -5,9 +5,11 @@ two for groups meeting in person inside a latitude/longitude box around the
 district (cheap comparisons on indexed columns), one for groups meeting online
 (with how many there are), and one to three for the Fracture Liaison Services.
 Exact distances are then worked out in Python for the few rows inside the box.
-The online groups and the services are the same for every search: read once
-for each version of the listings (SharedListings, kept by kept_pages.py), a
-search drawn afresh makes only the two queries for the box.
+A busy process does better still: SharedListings reads, once for each version
+of the listings (kept by kept_pages.py), every visible group's place and card,
+the first online groups and every service, and a search drawn afresh from it
+makes no query at all (the same box, distances and order, in Python). With
+thousands of listings that is a few megabytes a process.
 
 The queries select only the columns shown, as Core statements on the session's
 connection: no database objects are built, and the ORM's work of compiling
@@ -177,16 +179,17 @@ def find_groups_near(
 ) -> GroupSearch:
     """Groups meeting in person within `miles` of the district, nearest first; then
     the first groups meeting online; then the Fracture Liaison Services for the district.
-    With `shared` (read for the listings as they are now), the online groups and the
-    services are taken from it rather than read again."""
-    nearby, nearby_total = _groups_within(session, centre, miles, today)
+    With `shared` (read for the listings as they are now), all of them are taken from it
+    rather than read again."""
     # A group that meets both ways is shown once: nearby, marked as meeting online too.
     if shared is None:
+        nearby, nearby_total = _groups_within(session, centre, miles, today)
         online, online_total = online_groups(
             session, today, limit=MOST_ONLINE, leave_out=listed_ids(nearby)
         )
         services = find_services_near(session, centre.district)
     else:
+        nearby, nearby_total = shared.groups_within(centre, miles, today)
         online, online_total = shared.first_online(today, listed_ids(nearby))
         services = shared.services_for(centre.district)
     return GroupSearch(
@@ -205,22 +208,13 @@ def _groups_within(
     box = bounding_box(centre.latitude, centre.longitude, miles)
     points = _rows(
         session,
-        select(_GROUP.id, _GROUP.name, _GROUP.latitude, _GROUP.longitude).where(
-            _GROUP.hidden.is_(False),
-            # In person or both ways (a check constraint allows only three formats), written
-            # so that SQLite reads the box's index, not the one for the online list.
-            _GROUP.meeting_format != ONLINE,
+        select(*_POINT_COLUMNS).where(
+            *_VISIBLE_IN_PERSON,
             _GROUP.latitude.between(box.min_latitude, box.max_latitude),
             _GROUP.longitude.between(box.min_longitude, box.max_longitude),
         ),
     )
-    within = []
-    for group_id, name, latitude, longitude in points:
-        distance = haversine_miles(centre.latitude, centre.longitude, latitude, longitude)
-        if distance <= miles:
-            within.append((distance, name, group_id))
-    within.sort()
-    shown = within[:MOST_NEARBY]
+    shown, total = _nearest_groups(points, centre, miles)
     by_id = {
         group.id: group
         for group in _cards(
@@ -228,8 +222,32 @@ def _groups_within(
             select(*_CARD_COLUMNS).where(_GROUP.id.in_([group_id for *_, group_id in shown])),
         )
     }
-    found = [_found(by_id[group_id], distance, today) for distance, _, group_id in shown]
-    return found, len(within)
+    return [_found(by_id[group_id], distance, today) for distance, _, group_id in shown], total
+
+
+# A group's place, to find the nearest: its id, name (to order groups equally far),
+# latitude and longitude.
+_POINT_COLUMNS = (_GROUP.id, _GROUP.name, _GROUP.latitude, _GROUP.longitude)
+_VISIBLE_IN_PERSON = (
+    _GROUP.hidden.is_(False),
+    # In person or both ways (a check constraint allows only three formats), written so
+    # that SQLite reads the box's index, not the one for the online list.
+    _GROUP.meeting_format != ONLINE,
+)
+
+
+def _nearest_groups(
+    points: Iterable[tuple[int, str, float, float]], centre: DistrictCentre, miles: int
+) -> tuple[list[tuple[float, str, int]], int]:
+    """(miles, name, id) of the MOST_NEARBY of `points` nearest the centre within `miles`,
+    nearest first, and how many are within `miles` in all."""
+    within = []
+    for group_id, name, latitude, longitude in points:
+        distance = haversine_miles(centre.latitude, centre.longitude, latitude, longitude)
+        if distance <= miles:
+            within.append((distance, name, group_id))
+    within.sort()
+    return within[:MOST_NEARBY], len(within)
 
 
 def listed_ids(found: list[FoundGroup]) -> list[int]:
@@ -372,12 +390,15 @@ def _hospital_miles(centre: DistrictCentre | None, hospital_district: str) -> fl
 
 @dataclass(frozen=True)
 class SharedListings:
-    """What every search page shows alike, read once for the listings as they are: the
-    first groups meeting online, by name, with how many there are, and every visible
-    Fracture Liaison Service with the districts it covers. Two queries, where each page
-    drawn afresh would make three or four; webapp/groups/kept_pages.py keeps one for
-    each version of the listings, so a listing changed is never shown as it was."""
+    """What every search page is drawn from, read once for the listings as they are: each
+    visible group meeting in person, its place and card; the first groups meeting
+    online, by name, with how many there are; and every visible Fracture Liaison
+    Service with the districts it covers. Four queries, where each page drawn afresh
+    would make four or five; webapp/groups/kept_pages.py keeps one for each version of
+    the listings, so a listing changed is never shown as it was."""
 
+    in_person: tuple[tuple[int, str, float, float], ...]  # visible groups meeting in person
+    cards: dict[int, GroupCard]  # their cards, by id
     online: tuple[GroupCard, ...]  # enough for MOST_ONLINE after leaving out MOST_NEARBY
     online_total: int
     services: dict[int, ServiceListing]
@@ -394,8 +415,22 @@ class SharedListings:
         for service in services.values():
             for district in service.covered_districts:
                 covering.setdefault(district, []).append(service.id)
-        return cls(tuple(online), total, services,
+        cards = _cards(session, select(*_CARD_COLUMNS).where(*_VISIBLE_IN_PERSON))
+        in_person = tuple(_rows(session, select(*_POINT_COLUMNS).where(*_VISIBLE_IN_PERSON)))
+        return cls(in_person, {card.id: card for card in cards}, tuple(online), total, services,
                    {district: tuple(ids) for district, ids in covering.items()})  # fmt: skip
+
+    def groups_within(
+        self, centre: DistrictCentre, miles: int, today: date
+    ) -> tuple[list[FoundGroup], int]:
+        """As the groups of find_groups_near: the nearest within `miles`, and how many."""
+        box = bounding_box(centre.latitude, centre.longitude, miles)
+        points = (point for point in self.in_person
+                  if box.min_latitude <= point[2] <= box.max_latitude
+                  and box.min_longitude <= point[3] <= box.max_longitude)  # fmt: skip
+        shown, total = _nearest_groups(points, centre, miles)
+        return [_found(self.cards[group_id], distance, today)
+                for distance, _, group_id in shown], total  # fmt: skip
 
     def first_online(self, today: date, leave_out: Collection[int]) -> tuple[list[FoundGroup], int]:
         """As online_groups(session, today, MOST_ONLINE, leave_out=leave_out)."""
