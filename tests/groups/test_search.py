@@ -174,6 +174,21 @@ def test_a_search_from_the_shared_listings_is_the_search_read_afresh(database, d
     assert afresh.online and afresh.online_total == MOST_NEARBY + 4 + MOST_ONLINE + 2
 
 
+def test_a_group_gone_between_the_two_queries_is_left_out_not_looked_for(database, monkeypatch):
+    from webapp.groups import search
+
+    create_group(database, name="Durham group", venue_postcode="DH1")
+    create_group(database, name="Sunderland group", venue_postcode="SR1")
+    read_cards = search._cards
+    # As if an admin hid the nearest group just after its place was read, before its card.
+    monkeypatch.setattr(search, "_cards", lambda session, query: [
+        card for card in read_cards(session, query) if card.name != "Durham group"])
+
+    found = find_groups_near(database, district_centre("DH1"), 25, TODAY)
+
+    assert [item.group.name for item in found.nearby] == ["Sunderland group"]
+
+
 def test_long_lists_are_cut_short_with_their_totals(database):
     for n in range(MOST_NEARBY + 3):
         create_group(database, name=f"Group {n:02}", venue_postcode="DH1")

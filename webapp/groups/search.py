@@ -80,6 +80,15 @@ _SERVICE = FlsService.__mapper__.columns
 _COVERED = FlsServiceDistrict.__mapper__.columns
 # A card's columns, in the order of its fields.
 _CARD_COLUMNS = tuple(_GROUP[item.name] for item in fields(GroupCard))
+# A group's place, to find the nearest: its id, name (to order groups equally far),
+# latitude and longitude (the first two as in a card).
+_POINT_COLUMNS = (_GROUP.id, _GROUP.name, _GROUP.latitude, _GROUP.longitude)
+_VISIBLE_IN_PERSON = (
+    _GROUP.hidden.is_(False),
+    # In person or both ways (a check constraint allows only three formats), written so
+    # that SQLite reads the box's index, not the one for the online list.
+    _GROUP.meeting_format != ONLINE,
+)
 
 
 def _cards(session: Session, query) -> list[GroupCard]:
@@ -222,18 +231,9 @@ def _groups_within(
             select(*_CARD_COLUMNS).where(_GROUP.id.in_([group_id for *_, group_id in shown])),
         )
     }
-    return [_found(by_id[group_id], distance, today) for distance, _, group_id in shown], total
-
-
-# A group's place, to find the nearest: its id, name (to order groups equally far),
-# latitude and longitude.
-_POINT_COLUMNS = (_GROUP.id, _GROUP.name, _GROUP.latitude, _GROUP.longitude)
-_VISIBLE_IN_PERSON = (
-    _GROUP.hidden.is_(False),
-    # In person or both ways (a check constraint allows only three formats), written so
-    # that SQLite reads the box's index, not the one for the online list.
-    _GROUP.meeting_format != ONLINE,
-)
+    # A group hidden or removed between the two queries is left out, not looked for.
+    return [_found(by_id[group_id], distance, today)
+            for distance, _, group_id in shown if group_id in by_id], total  # fmt: skip
 
 
 def _nearest_groups(
@@ -393,7 +393,7 @@ class SharedListings:
     """What every search page is drawn from, read once for the listings as they are: each
     visible group meeting in person, its place and card; the first groups meeting
     online, by name, with how many there are; and every visible Fracture Liaison
-    Service with the districts it covers. Four queries, where each page drawn afresh
+    Service with the districts it covers. Three queries, where each page drawn afresh
     would make four or five; webapp/groups/kept_pages.py keeps one for each version of
     the listings, so a listing changed is never shown as it was."""
 
@@ -415,9 +415,14 @@ class SharedListings:
         for service in services.values():
             for district in service.covered_districts:
                 covering.setdefault(district, []).append(service.id)
-        cards = _cards(session, select(*_CARD_COLUMNS).where(*_VISIBLE_IN_PERSON))
-        in_person = tuple(_rows(session, select(*_POINT_COLUMNS).where(*_VISIBLE_IN_PERSON)))
-        return cls(in_person, {card.id: card for card in cards}, tuple(online), total, services,
+        # Each group's card and place from one query, so the two always agree.
+        cards, in_person = {}, []
+        rows = _rows(session, select(*_CARD_COLUMNS, _GROUP.latitude, _GROUP.longitude)
+                     .where(*_VISIBLE_IN_PERSON))  # fmt: skip
+        for *card_values, latitude, longitude in rows:
+            card = cards[card_values[0]] = GroupCard(*card_values)
+            in_person.append((card.id, card.name, latitude, longitude))
+        return cls(tuple(in_person), cards, tuple(online), total, services,
                    {district: tuple(ids) for district, ids in covering.items()})  # fmt: skip
 
     def groups_within(
