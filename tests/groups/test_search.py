@@ -157,6 +157,9 @@ def test_a_search_from_the_shared_listings_is_the_search_read_afresh(database, d
                      format="both")  # fmt: skip
     for n in range(MOST_ONLINE + 3):
         create_group(database, **online_values(name=f"Online {n}", hidden="yes" * (n == 2)))
+    # In person in Northern Ireland: no place in the GB district data to measure from.
+    create_group(database, name="Belfast group", town="Belfast", region="northern-ireland",
+                 venue_postcode="BT9 7AB")  # fmt: skip
     _service(database, name="Durham FLS", covered_districts="DH1 DH2")
     _service(database, name="Tyneside FLS", hospital_district="NE1", covered_districts="NE1")
     _service(database, name="Belfast FLS", hospital_district="BT9", covered_districts="BT9")

@@ -421,7 +421,8 @@ class SharedListings:
                      .where(*_VISIBLE_IN_PERSON))  # fmt: skip
         for *card_values, latitude, longitude in rows:
             card = cards[card_values[0]] = GroupCard(*card_values)
-            in_person.append((card.id, card.name, latitude, longitude))
+            if latitude is not None and longitude is not None:  # as the box query leaves out
+                in_person.append((card.id, card.name, latitude, longitude))
         return cls(tuple(in_person), cards, tuple(online), total, services,
                    {district: tuple(ids) for district, ids in covering.items()})  # fmt: skip
 
