@@ -13,7 +13,6 @@ from webapp.risk.arrow_arrays import (
     kept,
     take,
     text_offsets,
-    where,
     without_trailing,
 )
 
@@ -52,7 +51,6 @@ def test_the_functions_called_directly_do_what_pyarrow_compute_does():
     assert take(TEXTS, indices).equals(pc.take(TEXTS, pa.array(indices)))
     assert take(pa.table({"t": TEXTS}), indices).equals(pa.table({"t": TEXTS}).take(indices))
     assert kept(TEXTS, keep).equals(TEXTS.filter(pa.array(keep)))
-    assert where(keep, TEXTS, pa.scalar("-")).equals(pc.if_else(pa.array(keep), TEXTS, "-"))
     assert joined([TEXTS, TEXTS], ",").to_pylist() == [
         "a,a", ",", "bc\r\n,bc\r\n", ",", "d\n,d\n", "e\r,e\r",
     ]  # fmt: skip

@@ -52,11 +52,6 @@ def kept(values: pa.Array, keep: np.ndarray) -> pa.Array:
     return call_function("filter", [values, arrow_array(keep)])
 
 
-def where(condition: np.ndarray, values: pa.Array, otherwise: pa.Scalar) -> pa.Array:
-    """Each item of `values` where `condition` is true, else `otherwise`."""
-    return call_function("if_else", [arrow_array(condition), values, otherwise])
-
-
 def joined(columns: list[pa.Array], separator: str) -> pa.Array:
     """Each row's texts from `columns`, joined by `separator`; a null is an empty text."""
     options = JoinOptions(null_handling="replace")
