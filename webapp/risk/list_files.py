@@ -83,18 +83,14 @@ def column_names(width: int) -> list[str]:
     return [column_name(position) for position in range(width)]
 
 
-def _as_it_is(batch: ListBatch) -> ListBatch:
-    return batch
-
-
 def arrow_batches(
     path: Path,
     width: int,
     header_lines: int,
     rows: int,
-    parsers: int = 1,
-    columns_read: Collection[int] | None = None,
-    then: Callable[[ListBatch], T] = _as_it_is,
+    parsers: int,
+    columns_read: Collection[int] | None,
+    then: Callable[[ListBatch], T],
 ) -> Iterator[T]:
     """The list after its header, `rows` records at most a batch, parsed by pyarrow, each
     batch handed to `then` and what it gives back yielded, in the list's order.
