@@ -24,11 +24,16 @@ NONCE_KEY = "bonecheck.csp_nonce"
 
 def csp_nonce() -> str:
     """The nonce for this request's one inline script, made on first use."""
-    # Kept on the request, not on `g`: an app context can outlive one request. Made only
-    # when missing (setdefault would make one on every call, to throw away).
-    nonce = request.environ.get(NONCE_KEY)
+    # Kept on the request, not on `g`: an app context can outlive one request.
+    return nonce_of(request.environ)
+
+
+def nonce_of(environ: dict) -> str:
+    """The nonce of the request whose WSGI environ this is, made on first use (only when
+    missing: setdefault would make one on every call, to throw away)."""
+    nonce = environ.get(NONCE_KEY)
     if nonce is None:
-        nonce = request.environ[NONCE_KEY] = secrets.token_urlsafe(16)
+        nonce = environ[NONCE_KEY] = secrets.token_urlsafe(16)
     return nonce
 
 
@@ -96,9 +101,7 @@ class SecurityHeaders:
 
     def __call__(self, environ, start_response):
         def start_with_headers(status, headers, exc_info=None):
-            nonce = environ.get(NONCE_KEY)
-            if nonce is None:  # no page asked for one: the policy still names one
-                nonce = environ[NONCE_KEY] = secrets.token_urlsafe(16)
+            nonce = nonce_of(environ)  # made now if no page asked: the policy still names one
             before, after = self._policy
             kept, cached = [], False
             for header in headers:
