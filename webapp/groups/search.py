@@ -89,6 +89,8 @@ _VISIBLE_IN_PERSON = (
     # that SQLite reads the box's index, not the one for the online list.
     _GROUP.meeting_format != ONLINE,
 )
+_VISIBLE_ONLINE = (_GROUP.hidden.is_(False), _GROUP.meeting_format.in_((ONLINE, BOTH)))
+_BY_NAME = (_GROUP.name, _GROUP.id)
 
 
 def _cards(session: Session, query) -> list[GroupCard]:
@@ -270,17 +272,24 @@ def online_groups(
     total comes with the rows (a subquery), and the groups left out are
     passed over in Python (a search leaves out at most MOST_NEARBY).
     """
-    visible_online = (_GROUP.hidden.is_(False), _GROUP.meeting_format.in_((ONLINE, BOTH)))
-    by_name = (_GROUP.name, _GROUP.id)
     if not leave_out:
-        rows, total = _counted_cards(session, visible_online, by_name, limit, offset)
+        rows, total = _counted_cards(session, _VISIBLE_ONLINE, _BY_NAME, limit, offset)
         return [_found(group, None, today) for group in rows], total
     enough = None if limit is None else offset + limit + len(leave_out)
-    rows, total = _counted_cards(session, visible_online, by_name, enough, 0)
+    rows, total = _counted_cards(session, _VISIBLE_ONLINE, _BY_NAME, enough, 0)
+    return _online_shown(rows, today, leave_out, offset, limit), total
+
+
+def _online_shown(
+    rows: Iterable[GroupCard], today: date, leave_out: Collection[int], offset: int,
+    limit: int | None,
+) -> list[FoundGroup]:
+    """The online groups of `rows` (by name) a page shows: those it does not show already,
+    from `offset`, `limit` of them at most."""
     left_out = set(leave_out)
-    rows = [group for group in rows if group.id not in left_out][offset:]
-    rows = rows if limit is None else rows[:limit]
-    return [_found(group, None, today) for group in rows], total
+    shown = [group for group in rows if group.id not in left_out][offset:]
+    shown = shown if limit is None else shown[:limit]
+    return [_found(group, None, today) for group in shown]
 
 
 def _counted_cards(
@@ -406,9 +415,8 @@ class SharedListings:
 
     @classmethod
     def read(cls, session: Session) -> "SharedListings":
-        visible_online = (_GROUP.hidden.is_(False), _GROUP.meeting_format.in_((ONLINE, BOTH)))
         online, total = _counted_cards(
-            session, visible_online, (_GROUP.name, _GROUP.id), MOST_ONLINE + MOST_NEARBY, 0
+            session, _VISIBLE_ONLINE, _BY_NAME, MOST_ONLINE + MOST_NEARBY, 0
         )
         services = _service_listings(session, true())
         covering: dict[str, list[int]] = {}
@@ -440,9 +448,7 @@ class SharedListings:
 
     def first_online(self, today: date, leave_out: Collection[int]) -> tuple[list[FoundGroup], int]:
         """As online_groups(session, today, MOST_ONLINE, leave_out=leave_out)."""
-        left_out = set(leave_out)
-        shown = [group for group in self.online if group.id not in left_out][:MOST_ONLINE]
-        return [_found(group, None, today) for group in shown], self.online_total
+        return _online_shown(self.online, today, leave_out, 0, MOST_ONLINE), self.online_total
 
     def services_for(self, district: str) -> list[FoundService]:
         """As find_services_near(session, district)."""
