@@ -56,6 +56,7 @@ from webapp.risk.profile import (
 )
 
 YEARS = 10
+ANSWERS_A_GROUP = 10  # yes answers looked up together: 2 ** 10 sums per sex for each group
 SEX_ORDER = ("female", "male")  # row 0 and row 1 of every table below
 DIABETES_ANSWERS = ("", "type1_diabetes", "type2_diabetes")
 # The columns a person's risks are worked out from: every known one but the id, which only
@@ -125,12 +126,24 @@ class _Tables:
             for pair in zip(*equations, strict=True)
         ]
         self.answers = (*DIABETES_ANSWERS[1:], *YES_NO_COLUMNS.values())
-        # Each answer's coefficient in [MOF women, MOF men, hip women, hip men] (0 if unlisted).
-        self.yes_no_by_outcome_and_sex = np.array([
-            [pair[outcome].yes_no_coefficients.get(answer, 0.0)
-             for outcome in (0, 1) for pair in self.equations]
-            for answer in self.answers
-        ])  # fmt: skip
+        starts = range(0, len(self.answers), ANSWERS_A_GROUP)
+        self.answer_groups = [self.answers[start : start + ANSWERS_A_GROUP] for start in starts]
+        # For each outcome and group of answers: [sex, which of them are yes (a bit each)]
+        # -> the sum of their coefficients (0 for an answer the equation does not list).
+        self.yes_terms = [
+            [_yes_sums([pair[outcome] for pair in self.equations], group)
+             for group in self.answer_groups]
+            for outcome in (0, 1)
+        ]  # fmt: skip
+
+
+def _yes_sums(equations: list[Equation], answers: Sequence[str]) -> np.ndarray:
+    """[sex, pattern] -> the sum of the coefficients of the answers whose bits are set."""
+    coefficients = np.array([[eq.yes_no_coefficients.get(answer, 0.0) for answer in answers]
+                             for eq in equations])  # fmt: skip
+    patterns = np.arange(1 << len(answers))
+    bits = (patterns[:, None] >> np.arange(len(answers))) & 1
+    return (bits[None, :, :] * coefficients[:, None, :]).sum(axis=2)
 
 
 def _category_table(pair: tuple[Equation, Equation]) -> np.ndarray:
@@ -254,29 +267,38 @@ def _risks(male, categories, answers, age, bmi) -> list[np.ndarray]:
         tables.category[0].shape,
     )
     age_at = male * (OLDEST_AGE + 1) + age
-    # (outcome, sex) by answers, times answers by rows: every row's yes terms at once.
-    # einsum, not a matrix product: NumPy's BLAS would start threads that spin while they
-    # wait, taking the second core from the threads parsing and writing the list.
-    said_yes = np.empty((len(tables.answers), len(male)))
-    for row, answer in enumerate(tables.answers):
-        said_yes[row] = answers[answer]
-    yes_terms = np.einsum("ao,ar->or", tables.yes_no_by_outcome_and_sex, said_yes)
-    is_male = male == 1
+    yes_patterns = _yes_patterns(tables.answer_groups, male, answers)
     bmis, bmi_of_row = _distinct(bmi)
+    bmi_at = male * len(bmis) + bmi_of_row
     risks = []
     for outcome in (0, 1):
-        predictor = (
-            tables.category[outcome].ravel()[category_at]
-            + np.where(is_male, yes_terms[2 * outcome + 1], yes_terms[2 * outcome])
-            + tables.age[outcome].ravel()[age_at]
-            + _bmi_terms(outcome, is_male, bmis, bmi_of_row.reshape(-1))
-        )
+        predictor = tables.category[outcome].ravel()[category_at]
+        for sums, pattern in zip(tables.yes_terms[outcome], yes_patterns, strict=True):
+            predictor += sums.ravel()[pattern]
+        predictor += tables.age[outcome].ravel()[age_at]
+        predictor += _bmi_terms(outcome, bmis)[bmi_at]
         # 100 * (1 - S0 ** exp(a)), as exp(exp(a) * ln S0): the same number to a few units
         # in the last place, without an array-to-array power.
-        log_survival = np.where(is_male, *np.log(tables.survival[outcome])[::-1])
+        # Worked out in place: each step's result is as large as the batch.
         with np.errstate(invalid="ignore", over="ignore"):
-            risks.append(-100.0 * np.expm1(np.exp(predictor) * log_survival))
+            risk = np.exp(predictor, out=predictor)
+            risk *= np.log(tables.survival[outcome])[male]
+            np.expm1(risk, out=risk)
+            risk *= -100.0
+        risks.append(risk)
     return risks
+
+
+def _yes_patterns(groups, male: np.ndarray, answers: dict[str, np.ndarray]) -> list[np.ndarray]:
+    """Each row's yes answers in each group as a whole number, a bit an answer, with the
+    row's sex in the bit above them: its index into that group's sums (`_yes_sums`)."""
+    patterns = []
+    for group in groups:
+        pattern = male << len(group)
+        for bit, answer in enumerate(group):
+            pattern |= answers[answer].astype(np.intp) << bit
+        patterns.append(pattern)
+    return patterns
 
 
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -286,12 +308,9 @@ def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return encoded.dictionary.to_numpy(zero_copy_only=False), encoded.indices.to_numpy()
 
 
-def _bmi_terms(
-    outcome: int, is_male: np.ndarray, bmi: np.ndarray, bmi_of_row: np.ndarray
-) -> np.ndarray:
-    """The BMI terms' share of each row's linear predictor, for that row's sex, worked
-    out once for each distinct BMI (`bmi`; a list holds a few hundred, or a few thousand)
-    and given to the rows by `bmi_of_row`."""
+def _bmi_terms(outcome: int, bmi: np.ndarray) -> np.ndarray:
+    """The BMI terms' share of the linear predictor for each distinct BMI (`bmi`; a list
+    holds a few hundred, or a few thousand), for women then for men."""
     shares = []
     with np.errstate(invalid="ignore", divide="ignore"):
         for pair in _tables().equations:
@@ -302,8 +321,8 @@ def _bmi_terms(
                 if term.times_log:
                     powered = powered * np.log(x)
                 share = share + term.coefficient * (powered - term.centre)
-            shares.append(share[bmi_of_row])
-    return np.where(is_male, shares[1], shares[0])
+            shares.append(share)
+    return np.concatenate(shares)
 
 
 def _notes(blank: dict[str, np.ndarray], raw_bmi: np.ndarray, readable: np.ndarray) -> CodedColumn:
