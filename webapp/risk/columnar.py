@@ -56,6 +56,7 @@ from webapp.risk.profile import (
 )
 
 YEARS = 10
+NUMBERS_KEPT = 1 << 16  # distinct BMI, height and weight cells kept once read, of each
 ANSWERS_A_GROUP = 10  # yes answers looked up together: 2 ** 10 sums per sex for each group
 SEX_ORDER = ("female", "male")  # row 0 and row 1 of every table below
 DIABETES_ANSWERS = ("", "type1_diabetes", "type2_diabetes")
@@ -230,12 +231,8 @@ def _read_bmi(cells: Mapping[str, CodedColumn], rows: int) -> tuple[np.ndarray, 
     """(BMI before bounding, readable) per row: the bmi cell, else height and weight."""
     blank_column = CodedColumn(np.zeros(rows, dtype=np.intp), [""])
     given, given_readable = cells.get("bmi", blank_column).read(_bmi_cell, np.nan)
-    height, height_readable = cells.get("height_cm", blank_column).read(
-        lambda text: read_number("height_cm", text), np.nan
-    )
-    weight, weight_readable = cells.get("weight_kg", blank_column).read(
-        lambda text: read_number("weight_kg", text), np.nan
-    )
+    height, height_readable = cells.get("height_cm", blank_column).read(_height_cell, np.nan)
+    weight, weight_readable = cells.get("weight_kg", blank_column).read(_weight_cell, np.nan)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         height_m = height / 100.0
         worked_out = weight / (height_m * height_m)  # as bmi_from_height_weight does
@@ -250,6 +247,10 @@ def _read_bmi(cells: Mapping[str, CodedColumn], rows: int) -> tuple[np.ndarray, 
     )
 
 
+# A batch reads each distinct number once, and the batches of a list repeat the same few
+# thousand BMIs, heights and weights: each is read once a run (a cell that cannot be read
+# raises again each time, as it is not kept).
+@functools.lru_cache(maxsize=NUMBERS_KEPT)
 def _bmi_cell(text: str) -> float:
     """A bmi cell's BMI (refusing one that is not plausible); NaN when blank."""
     if not text.strip():
@@ -257,6 +258,16 @@ def _bmi_cell(text: str) -> float:
     raw = read_number("bmi", text)
     bounded_bmi(raw)
     return raw
+
+
+@functools.lru_cache(maxsize=NUMBERS_KEPT)
+def _height_cell(text: str) -> float:
+    return read_number("height_cm", text)
+
+
+@functools.lru_cache(maxsize=NUMBERS_KEPT)
+def _weight_cell(text: str) -> float:
+    return read_number("weight_kg", text)
 
 
 def _risks(male, categories, answers, age, bmi) -> list[np.ndarray]:
@@ -340,16 +351,21 @@ def _notes(blank: dict[str, np.ndarray], raw_bmi: np.ndarray, readable: np.ndarr
     code_of = np.zeros(int(keys[-1]) + 1 if len(keys) else 1, dtype=np.intp)
     code_of[keys] = np.arange(len(keys))
     codes = code_of[combined]
+    # Each distinct note is the one on its categories' blanks, then the one on its BMI.
+    bmi_notes = ["", *(bmi_note(raw, bounded_bmi(raw)[1]) for raw in bmis.tolist())]
+    blanks = (1 << len(CATEGORY_COLUMNS)) - 1
     distinct = []
     for key in keys.tolist():
-        notes = [category_note(name) for bit, name in enumerate(CATEGORY_COLUMNS)
-                 if key >> bit & 1]  # fmt: skip
-        notes = ["; ".join(notes)] if notes else []
-        if key >> len(CATEGORY_COLUMNS):
-            raw = float(bmis[(key >> len(CATEGORY_COLUMNS)) - 1])
-            notes.append(bmi_note(raw, bounded_bmi(raw)[1]))
-        distinct.append("; ".join(notes))
+        notes = (_BLANK_CATEGORY_NOTES[key & blanks], bmi_notes[key >> len(CATEGORY_COLUMNS)])
+        distinct.append("; ".join(note for note in notes if note))
     return CodedColumn(codes.reshape(-1), distinct)
+
+
+# The note for each pattern of blank category cells (a bit a column, in CATEGORY_COLUMNS' order).
+_BLANK_CATEGORY_NOTES = [
+    "; ".join(category_note(name) for bit, name in enumerate(CATEGORY_COLUMNS) if blanks >> bit & 1)
+    for blanks in range(1 << len(CATEGORY_COLUMNS))
+]
 
 
 def meets_nice_cg146_columns(male, age, raw_bmi, categories, answers) -> np.ndarray:
