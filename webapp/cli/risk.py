@@ -34,6 +34,11 @@ STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 # Refused rows listed on the terminal; the rest are counted in the summary (every reason is
 # in the error column): a list refused row by row would otherwise print a line a row.
 REFUSED_ROWS_LISTED = 100
+# glibc's mallopt settings (malloc.h) and the values `_freed_memory_kept` gives them: blocks
+# up to its largest threshold come from the heap, and the heap's top is not trimmed.
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+LARGEST_MMAP_THRESHOLD = 32 << 20  # glibc's most, on a 64-bit system
+NEVER_TRIM = 2**31 - 1
 
 
 @risk_cli.command("score")
@@ -68,6 +73,7 @@ def score_command(
     from webapp.risk.casefinding import score_practice_list
     from webapp.risk.errors import PracticeListError
 
+    _freed_memory_kept()
     report = None
     if cut_offs is not None:
         from webapp.risk.report import ReportTally
@@ -94,6 +100,27 @@ def score_command(
     # before the process ends (0.1 s or more, after the work is done): frozen, they are
     # left to the operating system, which frees the whole process at once.
     atexit.register(gc.freeze)
+
+
+def _freed_memory_kept() -> None:
+    """Have the C library keep the memory this process frees, for its next use, rather
+    than hand it back to the system at once (where it can: glibc's mallopt).
+
+    Each batch of the list makes and frees arrays of the same sizes, a few hundred KiB
+    each. By default glibc gives such memory back to the system as it is freed, and the
+    next batch faults it in again a page at a time: measured on a 551,550-row list, a
+    third more page faults and a tenth more CPU time. The process ends when the list is
+    scored, so the memory kept is never needed elsewhere, and the peak stays the same.
+    """
+    import ctypes  # here: every web process imports this module, and none needs it
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return  # not glibc: its own allocator's defaults stand
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt(M_MMAP_THRESHOLD, LARGEST_MMAP_THRESHOLD)
+    mallopt(M_TRIM_THRESHOLD, NEVER_TRIM)
 
 
 def _cut_offs(
