@@ -69,10 +69,10 @@ def score_command(
     input_csv: Path, output_csv: Path, report_html: Path | None, cut_off_texts: tuple[str, ...]
 ) -> None:
     """Score a practice list CSV with 10-year fracture risks (QFracture-2012)."""
-    cut_offs = _cut_offs(report_html, cut_off_texts, input_csv, output_csv)
-    from webapp.risk.casefinding import score_practice_list
-    from webapp.risk.errors import PracticeListError
-
+    with _collector_paused():
+        cut_offs = _cut_offs(report_html, cut_off_texts, input_csv, output_csv)
+        from webapp.risk.casefinding import score_practice_list
+        from webapp.risk.errors import PracticeListError
     _freed_memory_kept()
     report = None
     if cut_offs is not None:
@@ -100,6 +100,18 @@ def score_command(
     # before the process ends (0.1 s or more, after the work is done): frozen, they are
     # left to the operating system, which frees the whole process at once.
     atexit.register(gc.freeze)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the block runs. Importing NumPy and pyarrow
+    makes tens of thousands of objects and no garbage, and on the way the collector would
+    look over them, and over every object Flask made, several times: 25 to 50 ms a run."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _freed_memory_kept() -> None:
