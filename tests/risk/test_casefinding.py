@@ -356,12 +356,12 @@ def test_a_run_stopped_the_moment_its_output_appears_leaves_nothing(tmp_path, mo
     # made, before the code that removes it on the way out would know its name.
     practice_list = write_list(tmp_path, [WOMAN_65])
 
-    def close_then_stop(descriptor: int) -> None:
-        os.close(descriptor)
+    def make_then_stop(*arguments) -> int:
+        os.close(os.open(*arguments))
         raise KeyboardInterrupt
 
     # The module's own `os` only: other threads of the test process keep the real one.
-    stopping_os = SimpleNamespace(**{**vars(os), "close": close_then_stop})
+    stopping_os = SimpleNamespace(**{**vars(os), "open": make_then_stop})
     monkeypatch.setattr(casefinding, "os", stopping_os)
     with pytest.raises(KeyboardInterrupt):
         score_practice_list(practice_list, tmp_path / "scored.csv")

@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 import numpy as np
 import pyarrow as pa
@@ -140,7 +140,7 @@ def _scored_batches(
 
 
 @contextlib.contextmanager
-def _lines_writer(destination: pa.NativeFile, workers: int) -> Iterator[WriteLines]:
+def _lines_writer(destination: BinaryIO, workers: int) -> Iterator[WriteLines]:
     """A function that writes scored lines to `destination` in the order given: at once
     with one worker, else in a thread of its own (a file write does not hold the
     interpreter), at most two batches behind, so memory stays bounded."""
@@ -199,7 +199,7 @@ def _not_utf8(name: str) -> str:
 
 
 @contextlib.contextmanager
-def _written_atomically(path: Path) -> Iterator[pa.NativeFile]:
+def _written_atomically(path: Path) -> Iterator[BinaryIO]:
     """A file that becomes `path` only if the block finishes; otherwise it is removed.
 
     It is created readable by its owner only (it holds patients' details), and the
@@ -210,12 +210,15 @@ def _written_atomically(path: Path) -> Iterator[pa.NativeFile]:
     temporary: Path | None = path.with_name(f".{path.name}.{secrets.token_hex(6)}.part")
     try:
         try:
-            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            made = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as problem:
             if isinstance(problem, FileExistsError):
                 temporary = None  # another run's, not ours to remove
             raise PracticeListError(f"Cannot write {path}: {problem.strerror}.") from problem
-        with pa.OSFile(str(temporary), "wb") as destination:
+        # Written through the descriptor that made it: a file opened again to be written
+        # is truncated, and ext4 writes out a file truncated that way when it is closed,
+        # there and then (30 ms of a 55 MB scored list), rather than in its own time.
+        with open(made, "wb") as destination:
             yield destination
         os.replace(temporary, path)
     except BaseException:

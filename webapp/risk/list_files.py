@@ -392,7 +392,7 @@ def header_line(cells: list[str]) -> bytes:
     return csv_line(cells).encode("utf-8")
 
 
-def write_lines(sink: pa.NativeFile, lines: pa.Array) -> None:
+def write_lines(sink: BinaryIO, lines: pa.Array) -> None:
     """Append `lines` (text that ends each with its line end) to the output: their bytes
     lie end to end in the array's data, so they are written as one piece."""
     if not len(lines):
