@@ -12,7 +12,7 @@ to 1e-9 percentage points.
 """
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -356,8 +356,8 @@ def _notes(blank: dict[str, np.ndarray], raw_bmi: np.ndarray, readable: np.ndarr
     blanks = (1 << len(CATEGORY_COLUMNS)) - 1
     distinct = []
     for key in keys.tolist():
-        notes = (_BLANK_CATEGORY_NOTES[key & blanks], bmi_notes[key >> len(CATEGORY_COLUMNS)])
-        distinct.append("; ".join(note for note in notes if note))
+        category, bmi = _BLANK_CATEGORY_NOTES[key & blanks], bmi_notes[key >> len(CATEGORY_COLUMNS)]
+        distinct.append(f"{category}; {bmi}" if category and bmi else category or bmi)
     return CodedColumn(codes.reshape(-1), distinct)
 
 
@@ -366,6 +366,17 @@ _BLANK_CATEGORY_NOTES = [
     "; ".join(category_note(name) for bit, name in enumerate(CATEGORY_COLUMNS) if blanks >> bit & 1)
     for blanks in range(1 << len(CATEGORY_COLUMNS))
 ]
+
+
+def _among(codes: Collection[int], categories: Collection[int]) -> np.ndarray:
+    """Whether each category code is one of `codes`, indexed by the code."""
+    among = np.zeros(max(categories) + 1, dtype=bool)
+    among[list(codes)] = True
+    return among
+
+
+_CURRENT_SMOKER = _among(CURRENT_SMOKER_CATEGORIES, SMOKING)
+_OVER_14_UNITS_A_WEEK = _among(OVER_14_UNITS_A_WEEK_CATEGORIES, ALCOHOL)
 
 
 def meets_nice_cg146_columns(male, age, raw_bmi, categories, answers) -> np.ndarray:
@@ -382,7 +393,7 @@ def meets_nice_cg146_columns(male, age, raw_bmi, categories, answers) -> np.ndar
         factors = (
             factors
             | (raw_bmi < LOW_BMI_BELOW)
-            | np.isin(categories["smoking"], list(CURRENT_SMOKER_CATEGORIES))
-            | np.isin(categories["alcohol"], list(OVER_14_UNITS_A_WEEK_CATEGORIES))
+            | _CURRENT_SMOKER[categories["smoking"]]
+            | _OVER_14_UNITS_A_WEEK[categories["alcohol"]]
         )
     return by_age | np.where(age < RISK_FACTORS_COUNT_FROM_AGE, major, factors)
