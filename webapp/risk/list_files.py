@@ -110,8 +110,10 @@ def arrow_batches(
     names = column_names(width)
     read = names if columns_read is None else [names[position] for position in sorted(columns_read)]
 
-    def work(offset: int, text: bytearray, first_line: int) -> list[T] | None:
-        block = _parse(offset, text, names, read)
+    def work(
+        offset: int, text: bytearray, first_line: int, line_ends: np.ndarray
+    ) -> list[T] | None:
+        block = _parse(offset, text, line_ends, names, read)
         if block.table is None:
             return None  # the csv module reads on from this block
         return [then(batch) for batch in _block_batches(block, first_line, rows, read)]
@@ -120,7 +122,7 @@ def arrow_batches(
         for _ in range(header_lines):
             stream.readline()
         blocks = _numbered_blocks(stream, header_lines + 1)
-        for (offset, _, first_line), done in in_order(work, blocks, parsers, "read-list"):
+        for (offset, _, first_line, _), done in in_order(work, blocks, parsers, "read-list"):
             if done is None:
                 with _text_from(path, offset) as rest:
                     yield from map(then, python_batches(rest, width, first_line - 1, rows))
@@ -128,11 +130,16 @@ def arrow_batches(
             yield from done
 
 
-def _numbered_blocks(stream: BinaryIO, first_line: int) -> Iterator[tuple[int, bytearray, int]]:
-    """(byte offset, text, the number of its first line) for each block of whole lines."""
+def _numbered_blocks(
+    stream: BinaryIO, first_line: int
+) -> Iterator[tuple[int, bytearray, int, np.ndarray]]:
+    """(byte offset, text, the number of its first line, where each of its line feeds is)
+    for each block of whole lines. The line feeds are found here, once: the next block's
+    first line is numbered from them, and the block's records are cut at them."""
     for offset, text in _line_blocks(stream):
-        yield offset, text, first_line
-        first_line += int(np.count_nonzero(np.frombuffer(text, dtype=np.uint8) == NEWLINE))
+        line_ends = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == NEWLINE)
+        yield offset, text, first_line, line_ends
+        first_line += len(line_ends)
 
 
 def in_order(
@@ -214,9 +221,11 @@ def _line_blocks(stream: BinaryIO) -> Iterator[tuple[int, bytearray]]:
         yield offset, bytearray(tail)
 
 
-def _parse(offset: int, text: bytearray, names: list[str], read: list[str]) -> _Block:
-    """One block's records, if every line of it is one record: of its columns `names`,
-    those in `read` only."""
+def _parse(
+    offset: int, text: bytearray, line_ends: np.ndarray, names: list[str], read: list[str]
+) -> _Block:
+    """One block's records, if every line of it is one record (its line feeds are at
+    `line_ends`): of its columns `names`, those in `read` only."""
     block = _Block(offset)
 
     def keep_odd_row(row: pa_csv.InvalidRow) -> str:
@@ -238,7 +247,7 @@ def _parse(offset: int, text: bytearray, names: list[str], read: list[str]) -> _
             table = _read_csv(text, names, read, keep_odd_row)
         except pa.ArrowInvalid:
             return _Block(offset)  # the csv module will say what is wrong, by line
-    line_starts = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == ord("\n")) + 1
+    line_starts = line_ends + 1
     lines = len(line_starts) + (not text.endswith(b"\n"))
     # A quoted cell that runs on past the block: on two lines or more of it, pyarrow finds
     # fewer records than lines; on its last line alone, that line has an open quote.
