@@ -3,6 +3,7 @@ options, stopping on a signal, and memory that does not grow with the list."""
 
 import contextlib
 import csv
+import gc
 import signal
 import subprocess
 import sys
@@ -218,6 +219,19 @@ def test_bad_options_are_refused_before_any_work(runner, tmp_path, options, mess
     assert message in result.stderr
     assert "Traceback" not in result.output
     assert sorted(path.name for path in tmp_path.iterdir()) == ["list.csv"]
+
+
+@pytest.mark.parametrize("options", [[], ["--cut-off", "mof=10"]])
+def test_the_cycle_collector_is_on_again_after_a_run_or_a_refusal(runner, tmp_path, options):
+    # The command pauses the collector while it imports NumPy and pyarrow.
+    assert gc.isenabled()
+    practice_list = write_list(tmp_path)
+
+    result = runner.invoke(risk_cli, ["score", str(practice_list), "-o", str(tmp_path / "out.csv"),
+                                      *options])  # fmt: skip
+
+    assert result.exit_code == (2 if options else 0), result.output
+    assert gc.isenabled()
 
 
 # A fictional list's rows, cycled to any length: 45 distinct people, about 120 bytes each.
