@@ -300,7 +300,9 @@ def _risks(male, categories, answers, age, bmi) -> list[np.ndarray]:
     return risks
 
 
-def _yes_patterns(groups, male: np.ndarray, answers: dict[str, np.ndarray]) -> list[np.ndarray]:
+def _yes_patterns(
+    groups: Sequence[Sequence[str]], male: np.ndarray, answers: dict[str, np.ndarray]
+) -> list[np.ndarray]:
     """Each row's yes answers in each group as a whole number, a bit an answer, with the
     row's sex in the bit above them: its index into that group's sums (`_yes_sums`)."""
     patterns = []
