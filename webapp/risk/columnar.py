@@ -355,10 +355,11 @@ def _notes(blank: dict[str, np.ndarray], raw_bmi: np.ndarray, readable: np.ndarr
     codes = code_of[combined]
     # Each distinct note is the one on its categories' blanks, then the one on its BMI.
     bmi_notes = ["", *(bmi_note(raw, bounded_bmi(raw)[1]) for raw in bmis.tolist())]
-    blanks = (1 << len(CATEGORY_COLUMNS)) - 1
+    category_bits = (1 << len(CATEGORY_COLUMNS)) - 1  # a key's low bits: its blank categories
     distinct = []
     for key in keys.tolist():
-        category, bmi = _BLANK_CATEGORY_NOTES[key & blanks], bmi_notes[key >> len(CATEGORY_COLUMNS)]
+        category = _BLANK_CATEGORY_NOTES[key & category_bits]
+        bmi = bmi_notes[key >> len(CATEGORY_COLUMNS)]
         distinct.append(f"{category}; {bmi}" if category and bmi else category or bmi)
     return CodedColumn(codes.reshape(-1), distinct)
 
